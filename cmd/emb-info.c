@@ -1,0 +1,196 @@
+/* emb-info: what a stream holds, or its numbers and labels as TSV. */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emb.h"
+
+#define SYNOPSIS "emb-info [-h] [-g | -l | -t] [file ...]"
+
+static void
+stats(const char *what, const float *v, size_t n, size_t stride, size_t cols)
+{
+	double lo = INFINITY, hi = -INFINITY, sum = 0, x;
+	size_t i, j, finite = 0, nan = 0, inf = 0;
+
+	for (i = 0; i < n; i++) {
+		if (cols == 0) {
+			x = v[i * stride];
+		} else {	/* the L2 norm of row i */
+			double s = 0;
+			for (j = 0; j < cols; j++)
+				s += (double)v[i * cols + j] * v[i * cols + j];
+			x = sqrt(s);
+		}
+		if (isnan(x)) {
+			nan++;
+			continue;
+		}
+		if (isinf(x)) {
+			inf++;
+			continue;
+		}
+		lo = x < lo ? x : lo;
+		hi = x > hi ? x : hi;
+		sum += x;
+		finite++;
+	}
+	if (finite == 0)
+		emb_printf(stdout, "  %-10s none finite", what);
+	else
+		emb_printf(stdout, "  %-10s min %.6g  max %.6g  mean %.6g", what,
+		    lo, hi, sum / finite);
+	if (cols == 0)
+		emb_printf(stdout, "  nan %zu  inf %zu", nan, inf);
+	emb_printf(stdout, "\n");
+}
+
+static void
+describe(const struct emb_frame *f, int n)
+{
+	size_t i;
+
+	if (f->kind == EMB_GRAPH) {
+		emb_printf(stdout, "frame %d: graph, %zu rows, k %zu\n", n, f->rows, f->cols);
+	} else {
+		emb_printf(stdout, "frame %d: points, %zu rows x %zu cols", n,
+		    f->rows, f->cols);
+		if (f->nfields > 0) {
+			emb_printf(stdout, ", labels:");
+			for (i = 0; i < f->nfields; i++)
+				emb_printf(stdout, " %s", f->fieldnames[i]);
+		}
+		emb_printf(stdout, "\n");
+	}
+	for (i = 0; i < f->nmeta; i++)
+		emb_printf(stdout, "  meta %s = %s\n", f->meta[i].key, f->meta[i].val);
+	if (f->rows == 0)
+		return;
+	if (f->kind == EMB_GRAPH) {
+		stats("distances", f->data, f->rows * f->cols, 1, 0);
+		return;
+	}
+	stats("values", f->data, f->rows * f->cols, 1, 0);
+	stats("row norms", f->data, f->rows, 0, f->cols);
+}
+
+/* A TSV cell: tab, newline, carriage return and backslash are escaped. */
+static void
+put_cell(const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\t': emb_fwrite("\\t", 2, stdout); break;
+		case '\n': emb_fwrite("\\n", 2, stdout); break;
+		case '\r': emb_fwrite("\\r", 2, stdout); break;
+		case '\\': emb_fwrite("\\\\", 2, stdout); break;
+		default: emb_fwrite(s, 1, stdout);
+		}
+	}
+}
+
+static void
+write_tsv(const struct emb_frame *f)
+{
+	size_t i, j;
+
+	for (i = 0; i < f->rows; i++)
+		for (j = 0; j < f->cols; j++)
+			emb_printf(stdout, "%.9g%c", f->data[i * f->cols + j],
+			    j + 1 < f->cols ? '\t' : '\n');
+}
+
+static void
+write_graph(const struct emb_frame *f)
+{
+	size_t i, j, k = f->cols;
+
+	for (i = 0; i < f->rows; i++) {
+		for (j = 0; j < k; j++)
+			emb_printf(stdout, "%d\t", f->index[i * k + j]);
+		for (j = 0; j < k; j++)
+			emb_printf(stdout, "%.9g%c", f->data[i * k + j],
+			    j + 1 < k ? '\t' : '\n');
+	}
+}
+
+static void
+write_labels(const struct emb_frame *f)
+{
+	size_t i, j;
+
+	if (f->nfields > 1)
+		for (j = 0; j < f->nfields; j++) {
+			put_cell(f->fieldnames[j]);
+			emb_fwrite(j + 1 < f->nfields ? "\t" : "\n", 1, stdout);
+		}
+	for (i = 0; i < f->rows; i++)
+		for (j = 0; j < f->nfields; j++) {
+			put_cell(emb_label(f, i, j));
+			emb_fwrite(j + 1 < f->nfields ? "\t" : "\n", 1, stdout);
+		}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct emb_frame f, last = { 0 }, lastgraph = { 0 };
+	struct emb_reader *r;
+	int c, mode = 0, n = 0, i;
+
+	emb_init(argv[0]);
+	while ((c = getopt(argc, argv, "ghlt")) != -1) {
+		switch (c) {
+		case 'g':
+		case 'l':
+		case 't':
+			if (mode != 0 && mode != c)
+				emb_usage(SYNOPSIS);
+			mode = c;
+			break;
+		case 'h':
+			emb_help(SYNOPSIS);
+		default:
+			emb_usage(SYNOPSIS);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	for (i = 0; i == 0 || i < argc; i++) {
+		r = emb_open(argc > 0 ? argv[i] : "-");
+		while (emb_read(r, &f)) {
+			n++;
+			if (mode == 0) {
+				describe(&f, n);
+				emb_frame_free(&f);
+			} else if (f.kind == EMB_POINTS) {
+				emb_frame_free(&last);
+				last = f;
+			} else {
+				emb_frame_free(&lastgraph);
+				lastgraph = f;
+			}
+		}
+		emb_close(r);
+	}
+	if (mode == 't' || mode == 'l') {
+		if (last.kind != EMB_POINTS)
+			emb_err(NULL, "no points frame in the input");
+		if (mode == 'l' && last.nfields == 0)
+			emb_err(NULL, "the last points frame has no labels");
+		if (mode == 't')
+			write_tsv(&last);
+		else
+			write_labels(&last);
+	} else if (mode == 'g') {
+		if (lastgraph.kind != EMB_GRAPH)
+			emb_err(NULL, "no graph frame in the input");
+		write_graph(&lastgraph);
+	}
+	emb_frame_free(&last);
+	emb_frame_free(&lastgraph);
+	emb_close_stdout();
+	return 0;
+}
