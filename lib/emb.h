@@ -50,6 +50,7 @@ struct emb_frame {
 /* err.c: "prog: file: message" on stderr; emb_err exits 1, emb_usage exits 2. */
 extern const char *emb_progname;
 extern int emb_verbose;		/* -1 quiet (-q), 0 default, 1 verbose (-v) */
+extern void (*emb_fatal_hook)(void);	/* fuzz harnesses: called instead of exit(1) */
 void	emb_init(const char *argv0);
 void	emb_err(const char *file, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 2, 3)));
