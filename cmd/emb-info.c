@@ -8,6 +8,21 @@
 
 #define SYNOPSIS "emb-info [-h] [-g | -l | -t] [file ...]"
 
+/* A TSV cell: tab, newline, carriage return and backslash are escaped. */
+static void
+put_cell(const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\t': emb_fwrite("\\t", 2, stdout); break;
+		case '\n': emb_fwrite("\\n", 2, stdout); break;
+		case '\r': emb_fwrite("\\r", 2, stdout); break;
+		case '\\': emb_fwrite("\\\\", 2, stdout); break;
+		default: emb_fwrite(s, 1, stdout);
+		}
+	}
+}
+
 static void
 stats(const char *what, const float *v, size_t n, size_t stride, size_t cols)
 {
@@ -58,13 +73,18 @@ describe(const struct emb_frame *f, int n)
 		    f->rows, f->cols);
 		if (f->nfields > 0) {
 			emb_printf(stdout, ", labels:");
-			for (i = 0; i < f->nfields; i++)
-				emb_printf(stdout, " %s", f->fieldnames[i]);
+			for (i = 0; i < f->nfields; i++) {
+				emb_printf(stdout, i ? ", " : " ");
+				put_cell(f->fieldnames[i]);
+			}
 		}
 		emb_printf(stdout, "\n");
 	}
-	for (i = 0; i < f->nmeta; i++)
-		emb_printf(stdout, "  meta %s = %s\n", f->meta[i].key, f->meta[i].val);
+	for (i = 0; i < f->nmeta; i++) {
+		emb_printf(stdout, "  meta %s = ", f->meta[i].key);
+		put_cell(f->meta[i].val);
+		emb_printf(stdout, "\n");
+	}
 	if (f->rows == 0)
 		return;
 	if (f->kind == EMB_GRAPH) {
@@ -73,21 +93,6 @@ describe(const struct emb_frame *f, int n)
 	}
 	stats("values", f->data, f->rows * f->cols, 1, 0);
 	stats("row norms", f->data, f->rows, 0, f->cols);
-}
-
-/* A TSV cell: tab, newline, carriage return and backslash are escaped. */
-static void
-put_cell(const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '\t': emb_fwrite("\\t", 2, stdout); break;
-		case '\n': emb_fwrite("\\n", 2, stdout); break;
-		case '\r': emb_fwrite("\\r", 2, stdout); break;
-		case '\\': emb_fwrite("\\\\", 2, stdout); break;
-		default: emb_fwrite(s, 1, stdout);
-		}
-	}
 }
 
 static void

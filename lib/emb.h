@@ -18,7 +18,7 @@
 #define EMB_MAX_FIELDS	64
 #define EMB_MAX_FIELDNAME 256
 #define EMB_MAX_LABEL	4096		/* bytes in one label field */
-#define EMB_MAX_META	64		/* meta lines in one header */
+#define EMB_MAX_META	256		/* meta lines in one header */
 #define EMB_MAX_METAKEY	64
 #define EMB_MAX_METAVAL	4096		/* bytes, decoded */
 #define EMB_MAX_HEADER	(1 << 20)	/* bytes of header text */

@@ -27,6 +27,7 @@ struct emb_reader {
 	size_t	 rowsleft;	/* rows of the current points frame not yet read */
 	size_t	 cols;
 	int	 pending;	/* a header was read, its payload not yet */
+	void	*partial;	/* a payload buffer being filled, freed by emb_close after an error */
 };
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
@@ -95,6 +96,7 @@ emb_close(struct emb_reader *r)
 	if (r == NULL)
 		return;
 	gzclose(r->gz);
+	free(r->partial);
 	free(r->name);
 	free(r);
 }
@@ -136,21 +138,23 @@ read_alloc(struct emb_reader *r, size_t n, const char *what)
 	size_t have = 0, cap;
 
 	if (r->regular || n <= GROW_STEP) {
-		buf = emb_alloc(n ? n : 1, 1);
+		buf = r->partial = emb_alloc(n ? n : 1, 1);
 		read_exact(r, buf, n, what);
+		r->partial = NULL;
 		return buf;
 	}
 	cap = GROW_STEP;
-	buf = emb_alloc(cap, 1);
+	buf = r->partial = emb_alloc(cap, 1);
 	while (have < n) {
 		size_t step = n - have < cap - have ? n - have : cap - have;
 		read_exact(r, buf + have, step, what);
 		have += step;
 		if (have < n && have == cap) {
 			cap = cap > n / 2 ? n : cap * 2;
-			buf = emb_realloc(buf, cap, 1);
+			buf = r->partial = emb_realloc(buf, cap, 1);
 		}
 	}
+	r->partial = NULL;
 	return buf;
 }
 
@@ -326,7 +330,7 @@ parse_meta(struct emb_reader *r, struct emb_frame *f, char *v)
 int
 emb_read_header(struct emb_reader *r, struct emb_frame *f)
 {
-	char line[3 * EMB_MAX_METAVAL + EMB_MAX_METAKEY + 16];
+	static char line[65536];
 	size_t hdr = 0;
 	int have_rows = 0, have_cols = 0, have_lb = 0;
 	uint64_t v, need;

@@ -1,6 +1,6 @@
 # Sourced by every tests/*.sh.  Prints TAP lines; tests/run counts them.
 : "${BIN:?BIN must name the directory of the built programs}"
-PATH=$BIN:$PATH
+PATH=$BIN:$BIN/tests:$PATH
 export PATH
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PY:-/usr/bin/python3}		# Debian's, where numpy and sklearn are
@@ -41,3 +41,15 @@ need_py() {
 
 # have_data FILE: true when the shared data set is there.
 have_data() { [ -r "$DATA/$1" ]; }
+
+# usage_fails NAME CMD...: CMD exits 2 and its last line on stderr is the usage.
+usage_fails() {
+	n=$1; shift
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && tail -n 1 "$T/err" | grep -q '^usage: '; then
+		ok "$n"
+	else
+		notok "$n (exit $rc, want 2; stderr: $(head -c 300 "$T/err" | tr '\n' '|'))"
+	fi
+}

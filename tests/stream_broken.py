@@ -1,0 +1,59 @@
+"""Writes the corpus of broken streams into DIR and prints, per file,
+"name<TAB>regex of the one-line error emb-info must give"."""
+import gzip
+import os
+import struct
+import sys
+
+d = sys.argv[1]
+H = b"EMB 1 points\nrows 2\ncols 2\nENDHDR\n"
+DATA = struct.pack("<4f", 1, 2, 3, 4)
+LAB = b"EMB 1 points\nrows 2\ncols 1\nfields 1 word\nlabelbytes %d\nENDHDR\n"
+POINTS3 = b"EMB 1 points\nrows 3\ncols 1\nENDHDR\n" + struct.pack("<3f", 1, 2, 3)
+
+
+def graph(rows, k, idx):
+    return (b"EMB 1 graph\nrows %d\nk %d\nENDHDR\n" % (rows, k) +
+            struct.pack("<%di" % len(idx), *idx) + struct.pack("<%df" % len(idx), *[0.5] * len(idx)))
+
+
+cases = [
+    ("bad-magic", b"XMB 1 points\nrows 2\ncols 2\nENDHDR\n" + DATA, "not an emb stream"),
+    ("not-emb-text", b"king 0.1 0.2\nqueen 0.3 0.4\n", "not an emb stream"),
+    ("unknown-version", b"EMB 2 points\nrows 2\ncols 2\nENDHDR\n" + DATA, "unsupported format version 2"),
+    ("unknown-kind", b"EMB 1 pictures\nrows 2\ncols 2\nENDHDR\n" + DATA, "unknown frame kind 'pictures'"),
+    ("unknown-key", b"EMB 1 points\nrows 2\ncols 2\ncolour red\nENDHDR\n" + DATA, "unknown or repeated header key 'colour'"),
+    ("repeated-key", b"EMB 1 points\nrows 2\nrows 2\ncols 2\nENDHDR\n" + DATA, "repeated header key 'rows'"),
+    ("header-truncated", b"EMB 1 points\nrows 2\nco", "truncated header"),
+    ("header-no-end", b"EMB 1 points\nrows 2\ncols 2\n", "truncated header"),
+    ("nul-in-header", b"EMB 1 points\nrows 2\0\ncols 2\nENDHDR\n" + DATA, "control byte 0x00 in header"),
+    ("no-cols", b"EMB 1 points\nrows 2\nENDHDR\n" + DATA, "header has no cols"),
+    ("zero-cols", b"EMB 1 points\nrows 2\ncols 0\nENDHDR\n", "zero columns"),
+    ("bad-number", b"EMB 1 points\nrows -2\ncols 2\nENDHDR\n" + DATA, "rows: not a number"),
+    ("rows-overflow-64", b"EMB 1 points\nrows 99999999999999999999999\ncols 2\nENDHDR\n", "rows: .*(too large|over the limit)"),
+    ("rows-over-limit", b"EMB 1 points\nrows 4294967296\ncols 4294967296\nENDHDR\n", "rows: 4294967296 is over the limit"),
+    ("payload-over-limit", b"EMB 1 points\nrows 2147483647\ncols 1048576\nENDHDR\n", "over the limit"),
+    ("data-truncated", H + DATA[:12], "truncated"),
+    ("far-more-announced", b"EMB 1 points\nrows 1000000\ncols 1000\nENDHDR\n" + DATA, "truncated"),
+    ("second-frame-truncated", H + DATA + b"EMB 1 poi", "frame 2: truncated header"),
+    ("garbage-after-frame", H + DATA + b"x", "frame 2: truncated header|frame 2: not an emb stream"),
+    ("labels-truncated", LAB % 6 + DATA[:8] + b"ab\0c", "truncated"),
+    ("labels-too-few", LAB % 3 + DATA[:8] + b"ab\0", "labelbytes 3 cannot hold|1 labels for 2 rows"),
+    ("labels-no-nul-end", LAB % 5 + DATA[:8] + b"ab\0cd", "do not end with a NUL"),
+    ("labels-too-many", LAB % 6 + DATA[:8] + b"a\0b\0c\0", "more than 2 labels"),
+    ("label-too-long", LAB % 5002 + DATA[:8] + b"a" * 5000 + b"\0\0", "longer than 4096 bytes"),
+    ("fields-no-labelbytes", b"EMB 1 points\nrows 2\ncols 1\nfields 1 w\nENDHDR\n" + DATA[:8], "fields without labelbytes"),
+    ("fields-count", b"EMB 1 points\nrows 2\ncols 1\nfields 2 w\nlabelbytes 4\nENDHDR\n" + DATA[:8] + b"a\0b\0", "2 names announced, 1 given"),
+    ("bad-escape", b"EMB 1 points\nrows 2\ncols 2\nmeta a b%zz\nENDHDR\n" + DATA, "bad %-escape"),
+    ("graph-first", graph(3, 1, [1, 2, 0]), "graph frame without a points frame"),
+    ("graph-index-range", POINTS3 + graph(3, 1, [1, 7, 0]), "neighbour index 7 of row 1 is out of range"),
+    ("graph-negative-index", POINTS3 + graph(3, 1, [1, -1, 0]), "out of range"),
+    ("graph-row-mismatch", POINTS3 + graph(4, 1, [1, 2, 3, 0]), "graph frame has 4 rows, its points frame 3"),
+    ("graph-k-too-big", POINTS3 + graph(3, 3, [1] * 9), "k = 3 with 3 rows"),
+    ("gzip-corrupt", gzip.compress(H + DATA)[:20] + b"\xff" * 30, "frame 1: .*"),
+    ("gzip-truncated", gzip.compress(H + DATA)[:-12], "frame 1: .*"),
+]
+for name, data, pat in cases:
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+    print("%s\t%s" % (name, pat))
