@@ -50,6 +50,8 @@ emb_open_fd(int fd, const char *name)
 	off_t off;
 
 	r->name = emb_strdup(name);
+	if (fd < 0)
+		emb_err(r->name, "%s", strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
 		emb_err(r->name, "is a directory");
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -582,7 +584,12 @@ emb_write_rows(FILE *fp, const float *v, size_t n)
 {
 	float buf[4096];
 	size_t i, m;
+	uint32_t one = 1;
 
+	if (*(unsigned char *)&one == 1) {	/* little-endian host: no conversion */
+		emb_fwrite(v, emb_mul(n, sizeof *v), fp);
+		return;
+	}
 	for (i = 0; i < n; i += m) {
 		m = n - i < 4096 ? n - i : 4096;
 		memcpy(buf, v + i, m * sizeof *buf);
