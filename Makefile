@@ -33,7 +33,7 @@ $(LIBA): $(LIBSRC:lib/%.c=$(B)/obj/%.o)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/%: $$(wildcard cmd/%.c cmd/%/*.c cmd/%/*.h) $(LIBA) lib/emb.h
+$(B)/%: $$(wildcard cmd/$$*.c cmd/$$*/*.c cmd/$$*/*.h) $(LIBA) lib/emb.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -o $@ $(filter %.c,$^) $(LIBA) $(LDFLAGS) $(LDLIBS)
 
