@@ -2,6 +2,37 @@
 # make demo: real pipelines on the bundled example data; pictures go to demo/.
 set -eu
 cd "$(dirname "$0")/.."
-PATH=$(pwd)/bin:$PATH
+PATH=${BIN:-$(pwd)/bin}:$PATH
+ex=examples
 mkdir -p demo
-echo "emb-info on a stream made from the bundled GloVe words:"
+
+echo "== the 2,000 GloVe words, as a stream:"
+emb-extract $ex/glove-100d-2k.txt.gz | emb-info
+
+echo "== nearest words and the analogy man : king :: woman : ?"
+emb-extract $ex/glove-100d-2k.txt.gz | emb-knn -q king -q paris -k 5
+emb-extract $ex/glove-100d-2k.txt.gz | emb-knn -a 'man king woman' -k 3
+
+echo "== GloVe words, PCA to 2-D, the 80 most frequent labelled: demo/glove-pca.png"
+emb-extract $ex/glove-100d-2k.txt.gz -n 1000 | emb-pca -k 2 |
+    emb-plot -T png -L 80 -o demo/glove-pca.png | gnuplot
+
+echo "== the analogy picture: demo/glove-analogy.svg (hover a point for its word)"
+emb-extract $ex/glove-100d-2k.txt.gz | emb-pca -k 2 |
+    emb-plot -T svg --highlight '^(man|woman|king|queen|boy|girl|father|mother)$' \
+	--arrows 'man>king,woman>queen,boy>girl,father>mother' -o demo/glove-analogy.svg | gnuplot
+
+echo "== 2,000 Fashion-MNIST images, PCA to 2-D, coloured by class: demo/fashion-pca.png"
+emb-extract $ex/fashion-mnist-2k.npz -l $ex/fashion-mnist-2k.labels >demo/fashion.emb
+emb-pca -k 2 demo/fashion.emb | emb-plot -T png -c label -o demo/fashion-pca.png | gnuplot
+
+echo "== how faithful is that map (k = 10):"
+emb-pca -k 2 demo/fashion.emb | emb-knn --against demo/fashion.emb -k 10 --class label
+
+echo "== the same images in 3-D: demo/fashion-pca-3d.png"
+emb-pca -k 3 demo/fashion.emb | emb-plot -T png -c label --view 60,30 -o demo/fashion-pca-3d.png | gnuplot
+
+echo "== in the terminal:"
+emb-pca -k 2 demo/fashion.emb | emb-plot -T dumb -s 79x24 -c label | gnuplot
+rm -f demo/fashion.emb
+ls -l demo
