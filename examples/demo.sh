@@ -17,10 +17,17 @@ echo "== GloVe words, PCA to 2-D, the 80 most frequent labelled: demo/glove-pca.
 emb-extract $ex/glove-100d-2k.txt.gz -n 1000 | emb-pca -k 2 |
     emb-plot -T png -L 80 -o demo/glove-pca.png | gnuplot
 
-echo "== the analogy picture: demo/glove-analogy.svg (hover a point for its word)"
+echo "== the analogy picture: the gender direction in 14 words, demo/glove-analogy.png"
+emb-extract $ex/glove-100d-2k.txt.gz \
+	--words man,woman,king,queen,boy,girl,father,mother,brother,sister,son,daughter,he,she |
+    emb-pca -k 2 |
+    emb-plot -T png -L all -o demo/glove-analogy.png \
+	--arrows 'man>woman,king>queen,boy>girl,father>mother,brother>sister,son>daughter,he>she' |
+    gnuplot
+
+echo "== the 2,000 words with hover labels: demo/glove-pca.svg"
 emb-extract $ex/glove-100d-2k.txt.gz | emb-pca -k 2 |
-    emb-plot -T svg --highlight '^(man|woman|king|queen|boy|girl|father|mother)$' \
-	--arrows 'man>king,woman>queen,boy>girl,father>mother' -o demo/glove-analogy.svg | gnuplot
+    emb-plot -T svg --highlight '^(man|woman|king|queen)$' -o demo/glove-pca.svg | gnuplot
 
 echo "== 2,000 Fashion-MNIST images, PCA to 2-D, coloured by class: demo/fashion-pca.png"
 emb-extract $ex/fashion-mnist-2k.npz -l $ex/fashion-mnist-2k.labels >demo/fashion.emb
