@@ -25,7 +25,7 @@ TESTBINS = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
 
 all: $(BINS) $(TESTBINS)
 
-$(B)/obj/%.o: lib/%.c lib/emb.h
+$(B)/obj/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -c -o $@ $<
 
@@ -33,11 +33,11 @@ $(LIBA): $(LIBSRC:lib/%.c=$(B)/obj/%.o)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/%: $$(wildcard cmd/$$*.c cmd/$$*/*.c cmd/$$*/*.h) $(LIBA) lib/emb.h
+$(B)/%: $$(wildcard cmd/$$*.c cmd/$$*/*.c cmd/$$*/*.h) $(LIBA) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -o $@ $(filter %.c,$^) $(LIBA) $(LDFLAGS) $(LDLIBS)
 
-$(B)/tests/%: tests/%.c $(LIBA) lib/emb.h
+$(B)/tests/%: tests/%.c $(LIBA) $(wildcard lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WFLAGS) -o $@ $< $(LIBA) $(LDFLAGS) $(LDLIBS)
 

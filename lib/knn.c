@@ -1,0 +1,1231 @@
+/*
+ * k-nearest-neighbour graphs.
+ *
+ * Exact: squared distances ||x||^2 + ||y||^2 - 2 x.y by blocks with sgemm,
+ * clamped at zero, each block of the upper triangle feeding the bounded
+ * heaps of its rows and of its columns.  Blocks are processed in rounds of
+ * a round-robin tournament, so that threads never share a heap.
+ *
+ * Approximate: NN-descent (Dong, Charikar and Li 2011) started from the leaves
+ * of random-projection trees, as pynndescent and uwot do it, with their
+ * default parameters.  Work is split so that every heap has one owner
+ * thread, and randomness is a hash of (seed, round, row): the graph does not
+ * depend on the number of threads.
+ *
+ * Heaps order entries by (distance, index), a total order: the k kept are
+ * the k smallest of everything pushed, whatever the order of the pushes.
+ * The distances finally stored are recomputed in double precision.
+ */
+#include <float.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "emb.h"
+#include "knn.h"
+
+#define BLOCK		512	/* rows in one sgemm block */
+#define EXTRA		3	/* exact search keeps this many spares against rounding */
+#define ND_BLOCK	16384	/* NN-descent: rows joined between two refreshes of the thresholds */
+#define ND_CHUNK	512	/* rows (or tree leaves) one task joins */
+#define ND_MINK		10	/* NN-descent keeps at least this many neighbours by default */
+#define EMPTY		INT32_MAX
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VECTORISED	__attribute__((target_clones("avx2", "default")))
+#else
+#define VECTORISED
+#endif
+
+/*
+ * Eight floats at a time (GCC and Clang vector extensions; unaligned).  The
+ * sums are done lane by lane and then in a fixed order, so that they do not
+ * depend on the instruction set the function was compiled for.  Vectors are
+ * passed by pointer, never by value: no ABI question.
+ */
+#define V 8
+typedef float vf __attribute__((vector_size(4 * V), aligned(4)));
+typedef int32_t vi __attribute__((vector_size(4 * V), aligned(4)));
+#define VLOAD(p)	(*(const vf *)(p))
+#define VSET(x)		((vf){ 0, 0, 0, 0, 0, 0, 0, 0 } + (float)(x))
+
+static inline __attribute__((always_inline)) int
+vany(const vi *m)
+{
+	uint64_t u[4];
+
+	memcpy(u, m, sizeof u);
+	return (u[0] | u[1] | u[2] | u[3]) != 0;
+}
+
+static inline __attribute__((always_inline)) float
+vsum(const vf *s)
+{
+	const float *x = (const float *)s;
+
+	return ((x[0] + x[4]) + (x[1] + x[5])) + ((x[2] + x[6]) + (x[3] + x[7]));
+}
+
+void
+knn_opts_init(struct knn_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->method = KNN_AUTO;
+	o->delta = -1;
+}
+
+void
+knn_resolve(struct knn_opts *out, const struct knn_opts *in, size_t n, size_t d,
+    size_t k)
+{
+	*out = *in;
+	if (out->threads <= 0)
+		out->threads = omp_get_max_threads();
+	if (out->trees == 0) {
+		out->trees = 5 + (size_t)llround(pow((double)n, 0.25));
+		if (out->trees > 32)
+			out->trees = 32;
+	}
+	if (out->search < k)
+		out->search = k > ND_MINK ? k : ND_MINK;
+	if (out->search > n - 1)
+		out->search = n > 1 ? n - 1 : 1;
+	if (out->search < k)
+		out->search = k;
+	if (out->leaf_size == 0)
+		out->leaf_size = out->search > 10 ? out->search : 10;
+	if (out->iters == 0) {
+		out->iters = n > 1 ? (size_t)llround(log2((double)n)) : 1;
+		if (out->iters < 5)
+			out->iters = 5;
+	}
+	if (out->candidates == 0)
+		out->candidates = out->search < 60 ? out->search : 60;
+	if (out->delta < 0)
+		out->delta = 0.001;
+	if (out->method == KNN_AUTO)
+		out->method = n <= KNN_EXACT_ROWS ||
+		    (double)n * n * d <= KNN_EXACT_WORK ? KNN_EXACT : KNN_NNDESCENT;
+}
+
+static const char *metric_names[] = { "euclidean", "cosine", "dot" };
+
+int
+knn_metric_parse(const char *s, enum knn_metric *m)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof metric_names / sizeof *metric_names; i++)
+		if (strcmp(s, metric_names[i]) == 0) {
+			*m = (enum knn_metric)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+knn_metric_name(enum knn_metric m)
+{
+	return metric_names[m];
+}
+
+const char *
+knn_distance_name(enum knn_metric m)
+{
+	static const char *what[] = { "euclidean distance",
+	    "1 - cosine similarity", "negative inner product" };
+
+	return what[m];
+}
+
+const char *
+knn_method_name(enum knn_method m)
+{
+	return m == KNN_EXACT ? "exact" : m == KNN_NNDESCENT ? "nndescent" : "auto";
+}
+
+size_t
+knn_bad_row(const float *X, size_t n, size_t d)
+{
+	size_t i, j;
+	double s;
+
+	for (i = 0; i < n; i++) {
+		s = 0;
+		for (j = 0; j < d; j++)
+			s += (double)X[i * d + j] * X[i * d + j];
+		/* also catches NaN and infinities; a sum of squares must stay a float */
+		if (!(s <= FLT_MAX / 8))
+			return i;
+	}
+	return n;
+}
+
+/* (da, ia) before (db, ib): the order of every heap. */
+static inline __attribute__((always_inline)) int
+before(float da, int32_t ia, float db, int32_t ib)
+{
+	return da < db || (da == db && ia < ib);
+}
+
+/* Put (d, j) in place of the top of a max-heap of m entries. */
+static inline __attribute__((always_inline)) void
+heap_replace(float *hd, int32_t *hi, uint8_t *hf, size_t m, float d, int32_t j,
+    uint8_t flag)
+{
+	size_t p = 0, c;
+
+	for (;;) {
+		c = 2 * p + 1;
+		if (c >= m)
+			break;
+		if (c + 1 < m && before(hd[c], hi[c], hd[c + 1], hi[c + 1]))
+			c++;
+		if (!before(d, j, hd[c], hi[c]))
+			break;
+		hd[p] = hd[c];
+		hi[p] = hi[c];
+		if (hf != NULL)
+			hf[p] = hf[c];
+		p = c;
+	}
+	hd[p] = d;
+	hi[p] = j;
+	if (hf != NULL)
+		hf[p] = flag;
+}
+
+static void
+heaps_clear(float *hd, int32_t *hi, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		hd[i] = INFINITY;
+		hi[i] = EMPTY;
+	}
+}
+
+static int
+threads_in(int want)
+{
+	return want > 0 ? want : omp_get_max_threads();
+}
+
+/* Rows of X (n x d) to unit length; zero rows stay zero. */
+static float *
+normalised(const float *X, size_t n, size_t d, size_t ld)
+{
+	float *U = emb_zalloc(emb_mul(n, ld), sizeof *U);
+	size_t i, j;
+	double s;
+
+	for (i = 0; i < n; i++) {
+		s = 0;
+		for (j = 0; j < d; j++)
+			s += (double)X[i * d + j] * X[i * d + j];
+		s = s > 0 ? 1 / sqrt(s) : 0;
+		for (j = 0; j < d; j++)
+			U[i * ld + j] = (float)(X[i * d + j] * s);
+	}
+	return U;
+}
+
+/*
+ * X less its column means: the same distances, and ||x||^2 + ||y||^2 - 2 x.y
+ * without the cancellation that far-off data would suffer in floats.
+ */
+static float *
+centred(const float *X, size_t n, size_t d, size_t ld)
+{
+	float *C = emb_zalloc(emb_mul(n, ld), sizeof *C);
+	double *mean = emb_zalloc(d ? d : 1, sizeof *mean);
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < d; j++)
+			mean[j] += X[i * d + j];
+	for (j = 0; j < d; j++)
+		mean[j] /= n;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < d; j++)
+			C[i * ld + j] = (float)(X[i * d + j] - mean[j]);
+	free(mean);
+	return C;
+}
+
+static double *
+row_norms(const float *X, size_t n, size_t d)
+{
+	double *nr = emb_alloc(n ? n : 1, sizeof *nr), s;
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		s = 0;
+		for (j = 0; j < d; j++)
+			s += (double)X[i * d + j] * X[i * d + j];
+		nr[i] = sqrt(s);
+	}
+	return nr;
+}
+
+/* x.y, or ||x - y||^2, in double: four sums, for speed, in a fixed order. */
+static inline __attribute__((always_inline)) double
+dsum(const float *x, const float *y, size_t d, int diff)
+{
+	double s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0, t1, t2, t3;
+	size_t j;
+
+	for (j = 0; j + 4 <= d; j += 4) {
+		if (diff) {
+			t0 = (double)x[j] - y[j];
+			t1 = (double)x[j + 1] - y[j + 1];
+			t2 = (double)x[j + 2] - y[j + 2];
+			t3 = (double)x[j + 3] - y[j + 3];
+			s0 += t0 * t0;
+			s1 += t1 * t1;
+			s2 += t2 * t2;
+			s3 += t3 * t3;
+		} else {
+			s0 += (double)x[j] * y[j];
+			s1 += (double)x[j + 1] * y[j + 1];
+			s2 += (double)x[j + 2] * y[j + 2];
+			s3 += (double)x[j + 3] * y[j + 3];
+		}
+	}
+	for (; j < d; j++) {
+		t0 = diff ? (double)x[j] - y[j] : x[j];
+		s0 += diff ? t0 * t0 : t0 * y[j];
+	}
+	return (s0 + s1) + (s2 + s3);
+}
+
+/* The distance stored in a graph, computed in double from the original rows. */
+static float
+true_distance(const float *x, const float *y, size_t d, enum knn_metric m,
+    double nx, double ny)
+{
+	double s, t;
+
+	if (m == KNN_EUCLIDEAN)
+		return (float)sqrt(dsum(x, y, d, 1));
+	s = dsum(x, y, d, 0);
+	if (m == KNN_DOT)
+		return (float)-s;
+	t = nx > 0 && ny > 0 ? s / (nx * ny) : 0;
+	t = 1 - t;
+	return (float)(t < 0 ? 0 : t > 2 ? 2 : t);
+}
+
+struct cand {
+	float	d;
+	int32_t	i;
+};
+
+/*
+ * From heaps of m entries per row to sorted rows of k: the distances of the
+ * candidates recomputed, the k nearest kept.  rid: the row of each heap (NULL:
+ * heap q is row q).
+ */
+static void
+finish(const float *X, size_t n, size_t d, enum knn_metric metric,
+    const size_t *rid, size_t nq, size_t m, size_t k, const int32_t *hi,
+    int32_t *idx, float *dist, int threads)
+{
+	double *nr = metric == KNN_COSINE ? row_norms(X, n, d) : NULL;
+
+#pragma omp parallel num_threads(threads)
+	{
+		struct cand *c = emb_alloc(m, sizeof *c), t;
+		size_t q, s, u, r;
+
+#pragma omp for schedule(static)
+		for (q = 0; q < nq; q++) {
+			r = rid != NULL ? rid[q] : q;
+			for (s = 0; s < m; s++)
+				if (hi[q * m + s] != EMPTY)
+					for (u = 0; u < d; u += 16)
+						__builtin_prefetch(X + (size_t)hi[q * m + s] * d + u);
+			for (s = 0; s < m; s++) {
+				c[s].i = hi[q * m + s];
+				c[s].d = c[s].i == EMPTY ? INFINITY :
+				    true_distance(X + r * d, X + (size_t)c[s].i * d, d,
+				    metric, nr ? nr[r] : 0, nr ? nr[c[s].i] : 0);
+			}
+			for (s = 1; s < m; s++)
+				for (u = s; u > 0 && before(c[u].d, c[u].i, c[u - 1].d,
+				    c[u - 1].i); u--) {
+					t = c[u];
+					c[u] = c[u - 1];
+					c[u - 1] = t;
+				}
+			for (s = 0; s < k; s++) {
+				idx[q * k + s] = c[s].i;
+				dist[q * k + s] = c[s].d;
+			}
+		}
+		free(c);
+	}
+	free(nr);
+}
+
+/* ---- exact search ---- */
+
+struct exact {
+	const float	*X;	/* rows as compared: unit rows for cosine */
+	size_t		 n, d;
+	size_t		 m;	/* heap size: k and the spares */
+	float		*add;	/* per row: v = add[r] + add[c] + scale * x.y */
+	float		 scale, floor;
+	float		*hd;	/* heaps, m per row */
+	int32_t		*hi;
+	float		*thr;	/* the top of every heap */
+};
+
+static inline __attribute__((always_inline)) void
+push_exact(struct exact *e, float *hd, int32_t *hi, float *thr, float v, int32_t j)
+{
+	if (before(v, j, hd[0], hi[0])) {
+		heap_replace(hd, hi, NULL, e->m, v, j, 0);
+		*thr = hd[0];
+	}
+}
+
+/* The lanes of v (columns c0+c..) that passed the thresholds of row r: push them. */
+static void __attribute__((noinline))
+scan_lanes(struct exact *e, const float *v, const int32_t *mask, size_t n,
+    int32_t row, size_t col0, float *rhd, int32_t *rhi, float *rthr, int cols)
+{
+	size_t l, m = e->m;
+	int32_t col;
+	float x;
+
+	for (l = 0; l < n; l++) {
+		if (!mask[l])
+			continue;
+		x = v[l] < e->floor ? e->floor : v[l];
+		col = (int32_t)(col0 + l);
+		if (col == row)
+			continue;
+		push_exact(e, rhd, rhi, rthr, x, col);
+		if (cols)
+			push_exact(e, e->hd + (size_t)col * m, e->hi + (size_t)col * m,
+			    e->thr + col, x, row);
+	}
+}
+
+/*
+ * Row r of a block of x.y values g: its value v = add[row] + add[col] +
+ * scale * x.y against every column c0..c0+nc, checked eight at a time
+ * against the heap tops (a heap holds values at or above the floor, so
+ * the clamp can wait for the few that pass).
+ */
+static inline __attribute__((always_inline)) void
+scan_row(struct exact *e, const float *g, int32_t row, size_t c0, size_t nc,
+    float *rhd, int32_t *rhi, float *rthr, int cols)
+{
+	const float *add = e->add + c0, *cthr = cols ? e->thr + c0 : NULL;
+	vf scale = VSET(e->scale), a = VSET(e->add[row]), v, t = VSET(*rthr);
+	float vs[V];
+	int32_t ms[V];
+	size_t c;
+	vi mask;
+
+	for (c = 0; c + V <= nc; c += V) {
+		v = a + VLOAD(add + c) + scale * VLOAD(g + c);
+		mask = v <= t;
+		if (cols)
+			mask |= v <= VLOAD(cthr + c);
+		if (!vany(&mask))
+			continue;
+		memcpy(vs, &v, sizeof vs);
+		memcpy(ms, &mask, sizeof ms);
+		scan_lanes(e, vs, ms, V, row, c0 + c, rhd, rhi, rthr, cols);
+		t = VSET(*rthr);
+	}
+	for (; c < nc; c++) {
+		vs[0] = e->add[row] + add[c] + e->scale * g[c];
+		ms[0] = vs[0] <= *rthr || (cols && vs[0] <= cthr[c]);
+		scan_lanes(e, vs, ms, 1, row, c0 + c, rhd, rhi, rthr, cols);
+	}
+}
+
+/*
+ * A block of x.y values G (nr x nc): rows rid[0..nr) against columns
+ * c0..c0+nc.  The row heaps are rhd/rhi/rthr (m per row); with cols, the
+ * heaps of the columns are fed as well.
+ */
+VECTORISED static void
+scan_block(struct exact *e, const float *G, const size_t *rid, size_t nr,
+    size_t c0, size_t nc, float *rhd, int32_t *rhi, float *rthr, int cols)
+{
+	size_t r;
+
+	for (r = 0; r < nr; r++)
+		if (cols)
+			scan_row(e, G + r * nc, (int32_t)rid[r], c0, nc, rhd + r * e->m,
+			    rhi + r * e->m, rthr + r, 1);
+		else
+			scan_row(e, G + r * nc, (int32_t)rid[r], c0, nc, rhd + r * e->m,
+			    rhi + r * e->m, rthr + r, 0);
+}
+
+static void
+exact_init(struct exact *e, const float *X, size_t n, size_t d, size_t m,
+    enum knn_metric metric, float **own)
+{
+	size_t i, j;
+	double s;
+
+	memset(e, 0, sizeof *e);
+	e->n = n;
+	e->d = d;
+	e->m = m;
+	e->X = X;
+	*own = NULL;
+	if (metric == KNN_COSINE)
+		e->X = *own = normalised(X, n, d, d);
+	else if (metric == KNN_EUCLIDEAN)
+		e->X = *own = centred(X, n, d, d);
+	e->add = emb_alloc(n ? n : 1, sizeof *e->add);
+	for (i = 0; i < n; i++) {
+		s = 0;
+		if (metric == KNN_EUCLIDEAN)
+			for (j = 0; j < d; j++)
+				s += (double)e->X[i * d + j] * e->X[i * d + j];
+		e->add[i] = metric == KNN_EUCLIDEAN ? (float)s :
+		    metric == KNN_COSINE ? 0.5f : 0;
+	}
+	e->scale = metric == KNN_EUCLIDEAN ? -2 : -1;
+	e->floor = metric == KNN_DOT ? -INFINITY : 0;
+}
+
+static void
+gemm(const float *A, size_t na, const float *B, size_t nb, size_t d, float *G)
+{
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)na, (int)nb, (int)d,
+	    1, A, (int)d, B, (int)d, 0, G, (int)nb);
+}
+
+/* The heaps of the whole graph, m per row. */
+static void
+exact_graph(struct exact *e, int threads, int progress)
+{
+	size_t n = e->n, nb = (n + BLOCK - 1) / BLOCK, players = nb + (nb & 1);
+	size_t rounds = players > 1 ? players - 1 : 0, done = 0, i;
+	size_t *iota = emb_alloc(n, sizeof *iota);
+	int oblas = openblas_get_num_threads();
+
+	for (i = 0; i < n; i++)
+		iota[i] = i;
+	e->hd = emb_alloc(emb_mul(n, e->m), sizeof *e->hd);
+	e->hi = emb_alloc(emb_mul(n, e->m), sizeof *e->hi);
+	e->thr = emb_alloc(n, sizeof *e->thr);
+	heaps_clear(e->hd, e->hi, n * e->m);
+	for (i = 0; i < n; i++)
+		e->thr[i] = INFINITY;
+	openblas_set_num_threads(1);
+
+#pragma omp parallel num_threads(threads)
+	{
+		float *G = emb_alloc(BLOCK * BLOCK, sizeof *G);
+		size_t b, r, t, p, q, lo, hi, i0, i1, n0, n1;
+
+#pragma omp for schedule(dynamic, 1)
+		for (b = 0; b < nb; b++) {
+			lo = b * BLOCK;
+			hi = lo + BLOCK < n ? lo + BLOCK : n;
+			gemm(e->X + lo * e->d, hi - lo, e->X + lo * e->d, hi - lo, e->d, G);
+			scan_block(e, G, iota + lo, hi - lo, lo, hi - lo, e->hd + lo * e->m,
+			    e->hi + lo * e->m, e->thr + lo, 0);
+		}
+		/* Round r of the circle method pairs r with the spare player
+		 * and r+t with r-t: no block is in two pairs of a round. */
+		for (r = 0; r < rounds; r++) {
+#pragma omp for schedule(dynamic, 1)
+			for (t = 0; t < players / 2; t++) {
+				p = t == 0 ? r : (r + t) % rounds;
+				q = t == 0 ? rounds : (r + rounds - t) % rounds;
+				if (p > q) {
+					size_t s = p;
+					p = q;
+					q = s;
+				}
+				if (q >= nb)
+					continue;
+				i0 = p * BLOCK;
+				n0 = i0 + BLOCK < n ? BLOCK : n - i0;
+				i1 = q * BLOCK;
+				n1 = i1 + BLOCK < n ? BLOCK : n - i1;
+				gemm(e->X + i0 * e->d, n0, e->X + i1 * e->d, n1, e->d, G);
+				scan_block(e, G, iota + i0, n0, i1, n1, e->hd + i0 * e->m,
+				    e->hi + i0 * e->m, e->thr + i0, 1);
+			}
+#pragma omp master
+			if (progress)
+				emb_progress("exact neighbours", ++done, rounds);
+		}
+		free(G);
+	}
+	openblas_set_num_threads(oblas);
+	free(iota);
+}
+
+void
+knn_search_rows(const float *X, size_t n, size_t d, const size_t *rows, size_t nq,
+    size_t k, enum knn_metric metric, int threads, int32_t *idx, float *dist)
+{
+	struct exact e;
+	float *own, *hd, *thr;
+	int32_t *hi;
+	size_t m = k + EXTRA < n - 1 ? k + EXTRA : n - 1, i;
+	int oblas = openblas_get_num_threads();
+
+	if (k < 1 || k >= n)
+		emb_err(NULL, "k = %zu with %zu rows (1 <= k < rows)", k, n);
+	threads = threads_in(threads);
+	exact_init(&e, X, n, d, m, metric, &own);
+	hd = emb_alloc(emb_mul(nq, m), sizeof *hd);
+	hi = emb_alloc(emb_mul(nq, m), sizeof *hi);
+	thr = emb_alloc(nq ? nq : 1, sizeof *thr);
+	heaps_clear(hd, hi, nq * m);
+	for (i = 0; i < nq; i++)
+		thr[i] = INFINITY;
+	openblas_set_num_threads(1);
+
+#pragma omp parallel num_threads(threads)
+	{
+		float *G = emb_alloc(64 * BLOCK, sizeof *G);
+		float *Q = emb_alloc(emb_mul(64, d), sizeof *Q);
+		size_t qb, q0, nb, c0, nc, j;
+
+#pragma omp for schedule(dynamic, 1)
+		for (qb = 0; qb < (nq + 63) / 64; qb++) {
+			q0 = qb * 64;
+			nb = q0 + 64 < nq ? 64 : nq - q0;
+			for (j = 0; j < nb; j++)
+				memcpy(Q + j * d, e.X + rows[q0 + j] * d, d * sizeof *Q);
+			for (c0 = 0; c0 < n; c0 += BLOCK) {
+				nc = c0 + BLOCK < n ? BLOCK : n - c0;
+				gemm(Q, nb, e.X + c0 * d, nc, d, G);
+				scan_block(&e, G, rows + q0, nb, c0, nc, hd + q0 * m,
+				    hi + q0 * m, thr + q0, 0);
+			}
+		}
+		free(G);
+		free(Q);
+	}
+	openblas_set_num_threads(oblas);
+	finish(X, n, d, metric, rows, nq, m, k, hi, idx, dist, threads);
+	free(hd);
+	free(hi);
+	free(thr);
+	free(e.add);
+	free(own);
+}
+
+/* ---- NN-descent ---- */
+
+enum { SQEUCLID, ONE_MINUS_DOT, MINUS_DOT };
+
+struct update {
+	int32_t	p, q;
+	float	d;
+};
+
+struct updates {
+	struct update	*u;
+	size_t		 n, cap;
+};
+
+struct nnd {
+	const float	*X;	/* n x dp: padded with zeros; unit rows for cosine */
+	size_t		 n, dp, k, mc;
+	int		 kind;
+	uint64_t	 seed;
+	float		*gd;	/* the graph: heaps of k */
+	int32_t		*gi;
+	uint8_t		*gf;	/* 1: new since last sampled */
+	float		*thr;
+	uint32_t	*newp, *oldp;	/* candidate heaps of mc, by random priority */
+	int32_t		*newi, *oldi;
+	struct updates	*lists;
+	size_t		 nlists;
+};
+
+static inline uint64_t
+mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static inline uint64_t
+hash3(uint64_t a, uint64_t b, uint64_t c)
+{
+	return mix(mix(mix(a) ^ b) ^ c);
+}
+
+static inline __attribute__((always_inline)) float
+pdist(const float *a, const float *b, size_t dp, int kind)
+{
+	vf s0 = VSET(0), s1 = VSET(0), t0, t1;
+	size_t j = 0;
+	float s;
+
+	if (kind == SQEUCLID) {
+		for (; j + 2 * V <= dp; j += 2 * V) {
+			t0 = VLOAD(a + j) - VLOAD(b + j);
+			t1 = VLOAD(a + j + V) - VLOAD(b + j + V);
+			s0 += t0 * t0;
+			s1 += t1 * t1;
+		}
+		if (j < dp) {
+			t0 = VLOAD(a + j) - VLOAD(b + j);
+			s0 += t0 * t0;
+		}
+	} else {
+		for (; j + 2 * V <= dp; j += 2 * V) {
+			s0 += VLOAD(a + j) * VLOAD(b + j);
+			s1 += VLOAD(a + j + V) * VLOAD(b + j + V);
+		}
+		if (j < dp)
+			s0 += VLOAD(a + j) * VLOAD(b + j);
+	}
+	s0 += s1;
+	s = vsum(&s0);
+	return kind == SQEUCLID ? s : kind == ONE_MINUS_DOT ? 1 - s : -s;
+}
+
+static inline __attribute__((always_inline)) void
+prefetch_row(const float *x, size_t dp)
+{
+	size_t j;
+
+	for (j = 0; j < dp; j += 16)
+		__builtin_prefetch(x + j);
+}
+
+static inline void
+add_update(struct updates *l, int32_t p, int32_t q, float d)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 4096;
+		l->u = emb_realloc(l->u, l->cap, sizeof *l->u);
+	}
+	l->u[l->n].p = p;
+	l->u[l->n].q = q;
+	l->u[l->n].d = d;
+	l->n++;
+}
+
+/* Push (d, j) into the graph heap of row p; 1 if it went in. */
+static inline int
+graph_push(struct nnd *g, size_t p, int32_t j, float d)
+{
+	float *hd = g->gd + p * g->k;
+	int32_t *hi = g->gi + p * g->k;
+	size_t s;
+
+	/* thr is small enough to stay in cache, the heaps are not */
+	if (d > g->thr[p] || !before(d, j, hd[0], hi[0]))
+		return 0;
+	for (s = 0; s < g->k; s++)
+		if (hi[s] == j)
+			return 0;
+	heap_replace(hd, hi, g->gf + p * g->k, g->k, d, j, 1);
+	g->thr[p] = hd[0];
+	return 1;
+}
+
+/* Thread t of nt applies the updates of lists[0..nl) to the rows it owns. */
+static size_t
+apply_updates(struct nnd *g, size_t nl, int t, int nt)
+{
+	size_t lo = g->n * t / nt, hi = g->n * (t + 1) / nt, c = 0, l, u;
+	const struct update *x;
+
+	for (l = 0; l < nl; l++)
+		for (u = 0; u < g->lists[l].n; u++) {
+			x = g->lists[l].u + u;
+			if ((size_t)x->p >= lo && (size_t)x->p < hi)
+				c += graph_push(g, x->p, x->q, x->d);
+			if ((size_t)x->q >= lo && (size_t)x->q < hi)
+				c += graph_push(g, x->q, x->p, x->d);
+		}
+	return c;
+}
+
+static inline __attribute__((always_inline)) void
+maybe_update(struct nnd *g, struct updates *l, int32_t p, int32_t q)
+{
+	float d = pdist(g->X + (size_t)p * g->dp, g->X + (size_t)q * g->dp, g->dp,
+	    g->kind);
+
+	if (d <= g->thr[p] || d <= g->thr[q])
+		add_update(l, p, q, d);
+}
+
+/* All pairs within the leaves [l0, l1) of a tree (bounds: leaf l is perm[bounds[l]..bounds[l+1])). */
+VECTORISED static void
+join_leaves(struct nnd *g, const int32_t *perm, const size_t *bounds, size_t l0,
+    size_t l1, struct updates *out)
+{
+	size_t l, a, b;
+
+	out->n = 0;
+	for (l = l0; l < l1; l++)
+		for (a = bounds[l]; a < bounds[l + 1]; a++)
+			for (b = a + 1; b < bounds[l + 1]; b++)
+				maybe_update(g, out, perm[a], perm[b]);
+}
+
+/* The local join of rows [r0, r1): new with new, new with old candidates. */
+VECTORISED static void
+join_rows(struct nnd *g, size_t r0, size_t r1, struct updates *out)
+{
+	int32_t nw[64], od[64];
+	size_t i, s, nn, no, a, b, mc = g->mc;
+
+	out->n = 0;
+	for (i = r0; i < r1; i++) {
+		nn = no = 0;
+		for (s = 0; s < mc; s++) {
+			if (g->newi[i * mc + s] != EMPTY)
+				nw[nn++] = g->newi[i * mc + s];
+			if (g->oldi[i * mc + s] != EMPTY)
+				od[no++] = g->oldi[i * mc + s];
+		}
+		for (a = 0; a < nn; a++)
+			prefetch_row(g->X + (size_t)nw[a] * g->dp, g->dp);
+		for (a = 0; a < no; a++)
+			prefetch_row(g->X + (size_t)od[a] * g->dp, g->dp);
+		for (a = 0; a < nn; a++) {
+			for (b = a + 1; b < nn; b++)
+				maybe_update(g, out, nw[a], nw[b]);
+			for (b = 0; b < no; b++)
+				if (nw[a] != od[b])
+					maybe_update(g, out, nw[a], od[b]);
+		}
+	}
+}
+
+static inline void
+cand_push(uint32_t *hp, int32_t *hi, size_t m, uint32_t pr, int32_t j)
+{
+	size_t p = 0, c, s;
+
+	if (!(pr < hp[0] || (pr == hp[0] && j < hi[0])))
+		return;
+	for (s = 0; s < m; s++)
+		if (hi[s] == j)
+			return;
+	for (;;) {
+		c = 2 * p + 1;
+		if (c >= m)
+			break;
+		if (c + 1 < m && (hp[c] < hp[c + 1] ||
+		    (hp[c] == hp[c + 1] && hi[c] < hi[c + 1])))
+			c++;
+		if (!(pr < hp[c] || (pr == hp[c] && j < hi[c])))
+			break;
+		hp[p] = hp[c];
+		hi[p] = hi[c];
+		p = c;
+	}
+	hp[p] = pr;
+	hi[p] = j;
+}
+
+/*
+ * Sample the candidates of round it: for every row, up to mc of its new
+ * and mc of its old neighbours, forward and reverse, by a random priority
+ * that an edge has in both directions.  Thread t fills the rows it owns.
+ */
+static void
+build_candidates(struct nnd *g, size_t it, int t, int nt)
+{
+	size_t n = g->n, k = g->k, mc = g->mc, lo = n * t / nt, hi = n * (t + 1) / nt;
+	size_t i, s, u, a, b;
+	uint64_t h = hash3(g->seed, 0x63616e64ULL, it);
+	uint32_t pr;
+	int32_t j;
+
+	for (i = lo * mc; i < hi * mc; i++) {
+		g->newp[i] = g->oldp[i] = UINT32_MAX;
+		g->newi[i] = g->oldi[i] = EMPTY;
+	}
+	for (i = 0; i < n; i++)
+		for (s = 0; s < k; s++) {
+			if (i + 1 < n && (j = g->gi[(i + 1) * k + s]) != EMPTY) {
+				__builtin_prefetch(g->newp + (size_t)j * mc);
+				__builtin_prefetch(g->oldp + (size_t)j * mc);
+			}
+			j = g->gi[i * k + s];
+			if (j == EMPTY)
+				continue;
+			a = i < (size_t)j ? i : (size_t)j;
+			b = i < (size_t)j ? (size_t)j : i;
+			if (!((i >= lo && i < hi) || ((size_t)j >= lo && (size_t)j < hi)))
+				continue;
+			pr = (uint32_t)(hash3(h, a, b) >> 32);
+			if (g->gf[i * k + s]) {
+				if (i >= lo && i < hi)
+					cand_push(g->newp + i * mc, g->newi + i * mc, mc, pr, j);
+				if ((size_t)j >= lo && (size_t)j < hi)
+					cand_push(g->newp + j * mc, g->newi + j * mc, mc, pr,
+					    (int32_t)i);
+			} else {
+				if (i >= lo && i < hi)
+					cand_push(g->oldp + i * mc, g->oldi + i * mc, mc, pr, j);
+				if ((size_t)j >= lo && (size_t)j < hi)
+					cand_push(g->oldp + j * mc, g->oldi + j * mc, mc, pr,
+					    (int32_t)i);
+			}
+		}
+#pragma omp barrier
+	/* a new neighbour that was sampled is old from now on */
+	for (i = lo; i < hi; i++)
+		for (s = 0; s < k; s++) {
+			if (!g->gf[i * k + s])
+				continue;
+			for (u = 0; u < mc; u++)
+				if (g->newi[i * mc + u] == g->gi[i * k + s]) {
+					g->gf[i * k + s] = 0;
+					break;
+				}
+		}
+}
+
+/* Random-projection trees: leaves of at most leaf_size rows. */
+struct tree {
+	int32_t	*perm;		/* the rows, leaf after leaf */
+	size_t	*bounds;	/* leaf l: perm[bounds[l]..bounds[l+1]) */
+	size_t	 nleaves;
+};
+
+/*
+ * Split [lo, hi) of perm until no part has more than leaf rows.  The
+ * partitions are stable: a part keeps its rows in ascending order, so
+ * that they are read from memory in that order.
+ */
+VECTORISED static void
+build_tree(const struct nnd *g, struct tree *tr, size_t leaf, int angular,
+    uint64_t seed)
+{
+	size_t n = g->n, dp = g->dp, *stack, top, cap = 64, ncap = 64;
+	size_t lo, hi, i, j, nl, nr, depth, s;
+	float *normal = emb_alloc(dp, sizeof *normal), off, mg, sl, sr;
+	int32_t *right = emb_alloc(n, sizeof *right);
+	const float *xl, *xr;
+	struct emb_rng rng;
+
+	emb_rng_seed(&rng, seed);
+	tr->perm = emb_alloc(n, sizeof *tr->perm);
+	for (i = 0; i < n; i++)
+		tr->perm[i] = (int32_t)i;
+	tr->bounds = emb_alloc(ncap, sizeof *tr->bounds);
+	tr->nleaves = 0;
+	stack = emb_alloc(cap * 3, sizeof *stack);
+	stack[0] = 0;
+	stack[1] = n;
+	stack[2] = 0;
+	top = 1;
+	while (top > 0) {
+		top--;
+		lo = stack[3 * top];
+		hi = stack[3 * top + 1];
+		depth = stack[3 * top + 2];
+		if (hi - lo <= leaf) {
+			if (tr->nleaves + 2 > ncap) {
+				ncap *= 2;
+				tr->bounds = emb_realloc(tr->bounds, ncap, sizeof *tr->bounds);
+			}
+			tr->bounds[tr->nleaves++] = lo;
+			tr->bounds[tr->nleaves] = hi;
+			continue;
+		}
+		i = lo + emb_rng_below(&rng, hi - lo);
+		j = lo + emb_rng_below(&rng, hi - lo - 1);
+		j += j >= i;
+		xl = g->X + (size_t)tr->perm[i] * dp;
+		xr = g->X + (size_t)tr->perm[j] * dp;
+		off = 0;
+		if (angular) {
+			sl = sqrtf(-pdist(xl, xl, dp, MINUS_DOT));
+			sr = sqrtf(-pdist(xr, xr, dp, MINUS_DOT));
+			sl = sl > 0 ? 1 / sl : 0;
+			sr = sr > 0 ? 1 / sr : 0;
+			for (s = 0; s < dp; s++)
+				normal[s] = xl[s] * sl - xr[s] * sr;
+		} else {
+			for (s = 0; s < dp; s++) {
+				normal[s] = xl[s] - xr[s];
+				off -= normal[s] * (xl[s] + xr[s]) / 2;
+			}
+		}
+		/* the side of the plane: a point on it goes either way */
+		for (i = lo, nl = lo, nr = 0; i < hi; i++) {
+			if (i + 8 < hi)
+				prefetch_row(g->X + (size_t)tr->perm[i + 8] * dp, dp);
+			mg = off - pdist(normal, g->X + (size_t)tr->perm[i] * dp, dp,
+			    MINUS_DOT);
+			if (mg > 0 || (mg == 0 && (emb_rng_next(&rng) & 1)))
+				tr->perm[nl++] = tr->perm[i];
+			else
+				right[nr++] = tr->perm[i];
+		}
+		memcpy(tr->perm + nl, right, nr * sizeof *right);
+		/* all on one side (duplicates), or a path too deep: halve */
+		i = nl;
+		if (i == lo || i == hi || depth > 64)
+			i = lo + (hi - lo) / 2;
+		if (top + 2 > cap) {
+			cap *= 2;
+			stack = emb_realloc(stack, cap * 3, sizeof *stack);
+		}
+		/* right pushed first: leaves come out left to right */
+		stack[3 * top] = i;
+		stack[3 * top + 1] = hi;
+		stack[3 * top + 2] = depth + 1;
+		top++;
+		stack[3 * top] = lo;
+		stack[3 * top + 1] = i;
+		stack[3 * top + 2] = depth + 1;
+		top++;
+	}
+	free(stack);
+	free(normal);
+	free(right);
+}
+
+static void
+grow_lists(struct nnd *g, size_t want)
+{
+	if (want <= g->nlists)
+		return;
+	g->lists = emb_realloc(g->lists, want, sizeof *g->lists);
+	memset(g->lists + g->nlists, 0, (want - g->nlists) * sizeof *g->lists);
+	g->nlists = want;
+}
+
+/* Rows that the trees left short of k neighbours get random ones. */
+static void
+fill_random(struct nnd *g, int threads)
+{
+	size_t n = g->n;
+	ptrdiff_t i;
+
+#pragma omp parallel for num_threads(threads) schedule(static)
+	for (i = 0; i < (ptrdiff_t)n; i++) {
+		struct emb_rng rng;
+		size_t tries = 0, j;
+
+		emb_rng_seed(&rng, hash3(g->seed, 0x66696c6cULL, (uint64_t)i));
+		while (g->gi[(size_t)i * g->k] == EMPTY) {
+			/* random picks, then a sweep: k < n guarantees an end */
+			j = tries < 8 * g->k ? emb_rng_below(&rng, n) :
+			    (tries - 8 * g->k) % n;
+			tries++;
+			if (j == (size_t)i)
+				continue;
+			graph_push(g, (size_t)i, (int32_t)j, pdist(g->X + (size_t)i * g->dp,
+			    g->X + j * g->dp, g->dp, g->kind));
+		}
+	}
+}
+
+/* Seed the graph with all pairs within the leaves of every tree. */
+static void
+join_forest(struct nnd *g, struct tree *forest, size_t ntrees, int threads,
+    int progress)
+{
+	struct tree *tr;
+	size_t i, nchunks, per = ND_CHUNK / 8;
+
+	for (i = 0; i < ntrees; i++) {
+		tr = forest + i;
+		nchunks = (tr->nleaves + per - 1) / per;
+		grow_lists(g, nchunks);
+#pragma omp parallel num_threads(threads)
+		{
+			size_t c, l1;
+#pragma omp for schedule(dynamic, 1)
+			for (c = 0; c < nchunks; c++) {
+				l1 = (c + 1) * per < tr->nleaves ? (c + 1) * per : tr->nleaves;
+				join_leaves(g, tr->perm, tr->bounds, c * per, l1, g->lists + c);
+			}
+			apply_updates(g, nchunks, omp_get_thread_num(),
+			    omp_get_num_threads());
+		}
+		if (progress)
+			emb_progress("neighbour trees", i + 1, ntrees);
+	}
+}
+
+/* Rounds of local joins until few entries change. */
+static void
+descend(struct nnd *g, const struct knn_opts *o)
+{
+	size_t n = g->n, it, total;
+
+	g->newp = emb_alloc(emb_mul(n, g->mc), sizeof *g->newp);
+	g->oldp = emb_alloc(emb_mul(n, g->mc), sizeof *g->oldp);
+	g->newi = emb_alloc(emb_mul(n, g->mc), sizeof *g->newi);
+	g->oldi = emb_alloc(emb_mul(n, g->mc), sizeof *g->oldi);
+	grow_lists(g, (ND_BLOCK + ND_CHUNK - 1) / ND_CHUNK);
+	for (it = 0; it < o->iters; it++) {
+		total = 0;
+#pragma omp parallel num_threads(o->threads) reduction(+:total)
+		{
+			int t = omp_get_thread_num(), nt = omp_get_num_threads();
+			size_t c, r0, r1, b0, b1, nc;
+
+			build_candidates(g, it, t, nt);
+#pragma omp barrier
+			for (b0 = 0; b0 < n; b0 += ND_BLOCK) {
+				b1 = b0 + ND_BLOCK < n ? b0 + ND_BLOCK : n;
+				nc = (b1 - b0 + ND_CHUNK - 1) / ND_CHUNK;
+#pragma omp for schedule(dynamic, 1)
+				for (c = 0; c < nc; c++) {
+					r0 = b0 + c * ND_CHUNK;
+					r1 = r0 + ND_CHUNK < b1 ? r0 + ND_CHUNK : b1;
+					join_rows(g, r0, r1, g->lists + c);
+				}
+				total += apply_updates(g, nc, t, nt);
+#pragma omp barrier
+			}
+		}
+		if (o->progress)
+			emb_progress("nearest neighbours", it + 1, o->iters);
+		if ((double)total <= o->delta * (double)n * (double)g->k)
+			break;
+	}
+	if (o->progress)
+		emb_progress("nearest neighbours", o->iters, o->iters);
+	free(g->newp);
+	free(g->oldp);
+	free(g->newi);
+	free(g->oldi);
+}
+
+/*
+ * The rows are renumbered in the leaf order of a first tree, so that near
+ * rows are near in memory, and numbered back at the end.  o->search >= want
+ * neighbours are sought, the nearest want kept: neighbours of neighbours
+ * need neighbours.
+ */
+static void
+nndescent(const float *X, size_t n, size_t d, size_t want, enum knn_metric metric,
+    const struct knn_opts *o, int32_t *idx, float *dist)
+{
+	struct nnd g;
+	struct tree *forest = emb_zalloc(o->trees, sizeof *forest);
+	float *P, *Q;
+	int32_t *order, *gi;
+	size_t i, s, dp = (d + V - 1) / V * V;
+	size_t k = o->search;
+	int angular = metric != KNN_EUCLIDEAN;
+
+	memset(&g, 0, sizeof g);
+	if (metric == KNN_COSINE) {
+		P = normalised(X, n, d, dp);
+	} else if (metric == KNN_EUCLIDEAN) {
+		P = centred(X, n, d, dp);	/* better splits for data far off the origin */
+	} else {
+		P = emb_zalloc(emb_mul(n, dp), sizeof *P);
+		for (i = 0; i < n; i++)
+			memcpy(P + i * dp, X + i * d, d * sizeof *P);
+	}
+	g.X = P;
+	g.n = n;
+	g.dp = dp;
+	g.k = k;
+	g.mc = o->candidates < 64 ? o->candidates : 64;
+	g.kind = metric == KNN_EUCLIDEAN ? SQEUCLID :
+	    metric == KNN_COSINE ? ONE_MINUS_DOT : MINUS_DOT;
+	g.seed = o->seed;
+
+	build_tree(&g, forest, o->leaf_size, angular, hash3(o->seed, 0x74726565ULL, 0));
+	order = forest[0].perm;
+	Q = emb_alloc(emb_mul(n, dp), sizeof *Q);
+	for (i = 0; i < n; i++)
+		memcpy(Q + i * dp, P + (size_t)order[i] * dp, dp * sizeof *Q);
+	free(P);
+	g.X = Q;
+	forest[0].perm = emb_alloc(n, sizeof *forest[0].perm);
+	for (i = 0; i < n; i++)
+		forest[0].perm[i] = (int32_t)i;
+#pragma omp parallel for num_threads(o->threads) schedule(dynamic, 1)
+	for (i = 1; i < o->trees; i++)
+		build_tree(&g, forest + i, o->leaf_size, angular,
+		    hash3(o->seed, 0x74726565ULL, i));
+
+	g.gd = emb_alloc(emb_mul(n, k), sizeof *g.gd);
+	g.gi = emb_alloc(emb_mul(n, k), sizeof *g.gi);
+	g.gf = emb_zalloc(emb_mul(n, k), sizeof *g.gf);
+	g.thr = emb_alloc(n, sizeof *g.thr);
+	heaps_clear(g.gd, g.gi, n * k);
+	for (i = 0; i < n; i++)
+		g.thr[i] = INFINITY;
+	join_forest(&g, forest, o->trees, o->threads, o->progress);
+	for (i = 0; i < o->trees; i++) {
+		free(forest[i].perm);
+		free(forest[i].bounds);
+	}
+	free(forest);
+	fill_random(&g, o->threads);
+	descend(&g, o);
+
+	gi = emb_alloc(emb_mul(n, k), sizeof *gi);
+	for (i = 0; i < n; i++)
+		for (s = 0; s < k; s++)
+			gi[(size_t)order[i] * k + s] = order[g.gi[i * k + s]];
+	for (i = 0; i < g.nlists; i++)
+		free(g.lists[i].u);
+	free(g.lists);
+	free(g.gd);
+	free(g.gi);
+	free(g.gf);
+	free(g.thr);
+	free(Q);
+	free(order);
+	finish(X, n, d, metric, NULL, n, k, want, gi, idx, dist, o->threads);
+	free(gi);
+}
+
+enum knn_method
+knn_graph_build(const float *X, size_t n, size_t d, size_t k, enum knn_metric metric,
+    const struct knn_opts *opts, int32_t *idx, float *dist)
+{
+	struct knn_opts o;
+	struct exact e;
+	float *own;
+
+	if (k < 1 || k >= n)
+		emb_err(NULL, "k = %zu with %zu rows (1 <= k < rows)", k, n);
+	if (n > (size_t)INT32_MAX - 1)
+		emb_err(NULL, "%zu rows: too many for a neighbour graph", n);
+	if (knn_bad_row(X, n, d) < n)
+		emb_err(NULL, "row %zu has a NaN, infinite or too large value",
+		    knn_bad_row(X, n, d));
+	knn_resolve(&o, opts, n, d, k);
+	if (o.method == KNN_NNDESCENT) {
+		nndescent(X, n, d, k, metric, &o, idx, dist);
+		return o.method;
+	}
+	exact_init(&e, X, n, d, k + EXTRA < n - 1 ? k + EXTRA : n - 1, metric, &own);
+	exact_graph(&e, o.threads, o.progress);
+	finish(X, n, d, metric, NULL, n, e.m, k, e.hi, idx, dist, o.threads);
+	free(e.hd);
+	free(e.hi);
+	free(e.thr);
+	free(e.add);
+	free(own);
+	return o.method;
+}
