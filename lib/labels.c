@@ -61,7 +61,7 @@ void
 emb_labels_end(struct emb_frame *f)
 {
 	size_t n = emb_mul(f->rows, f->nfields), i = 0;
-	char *p = f->labelbuf, *end = f->labelbuf + f->labelbytes;
+	char *p = f->labelbuf, *end = p != NULL ? p + f->labelbytes : p;
 
 	free(f->labels);
 	f->labels = emb_alloc(n ? n : 1, sizeof *f->labels);

@@ -1,0 +1,171 @@
+/*
+ * The format of an input: binary formats by their magic bytes, then the
+ * file name's extension, then the first lines of text.
+ */
+#include <string.h>
+
+#include "extract.h"
+
+#define PEEK	65536
+
+static int
+is_sep(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Are the fields of s[0..n), split by sep (' ': runs of blanks), all numbers? */
+static int
+all_numbers(const char *s, size_t n, int sep, size_t *count)
+{
+	const char *p = s, *q, *end = s + n;
+	float v;
+
+	*count = 0;
+	for (;;) {
+		while (p < end && (*p == ' ' || (sep == ' ' && *p == '\t')))
+			p++;
+		if (p == end)
+			return sep == ' ' && *count > 0;
+		q = parse_float(p, &v);
+		if (q == NULL || q > end)
+			return 0;
+		(*count)++;
+		p = q;
+		while (p < end && (*p == ' ' || (sep == ' ' && *p == '\t')))
+			p++;
+		if (p == end)
+			return 1;
+		if (sep == ' ') {
+			if (p == q)
+				return 0;
+			continue;
+		}
+		if (*p != sep)
+			return 0;
+		p++;
+	}
+}
+
+static int
+is_count(const char *p, const char *end, const char **next)
+{
+	const char *s = p;
+
+	while (p < end && *p >= '0' && *p <= '9')
+		p++;
+	*next = p;
+	return p > s;
+}
+
+static enum format
+by_name(const char *name)
+{
+	static const struct {
+		const char *ext;
+		enum format fmt;
+	} ext[] = {
+		{ ".npy", FMT_NPY }, { ".npz", FMT_NPZ },
+		{ ".safetensors", FMT_SAFETENSORS }, { ".emb", FMT_EMB },
+		{ ".tsv", FMT_TSV }, { ".csv", FMT_CSV }, { ".vec", FMT_FASTTEXT },
+	};
+	size_t n = strlen(name), i, e;
+
+	if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
+		n -= 3;
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		e = strlen(ext[i].ext);
+		if (n > e && strncmp(name + n - e, ext[i].ext, e) == 0)
+			return ext[i].fmt;
+	}
+	return FMT_AUTO;
+}
+
+enum format
+detect(struct input *in, const char *name)
+{
+	size_t n = in_fill(in, PEEK), len, count;
+	const char *p = (const char *)in_ptr(in), *end, *q, *nl;
+	enum format named = by_name(name);
+	uint64_t hlen;
+
+	if (n == 0)
+		emb_err(name, "empty input");
+	if (n >= 4 && memcmp(p, "EMB ", 4) == 0)
+		return FMT_EMB;
+	if (n >= 6 && memcmp(p, "\x93NUMPY", 6) == 0)
+		return FMT_NPY;
+	if (n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 || memcmp(p, "PK\5\6", 4) == 0))
+		return FMT_NPZ;
+	if (n >= 10 && p[8] == '{') {
+		hlen = (uint64_t)emb_get_le32((const unsigned char *)p) |
+		    (uint64_t)emb_get_le32((const unsigned char *)p + 4) << 32;
+		if (hlen >= 2 && hlen < (1ULL << 40))
+			return FMT_SAFETENSORS;
+	}
+	if (named == FMT_NPY || named == FMT_NPZ || named == FMT_SAFETENSORS ||
+	    named == FMT_EMB)
+		return named;
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		in_take(in, 3);		/* a UTF-8 byte order mark */
+		p += 3;
+		n -= 3;
+	}
+
+	end = p + n;
+	nl = memchr(p, '\n', n);
+	len = (nl != NULL ? nl : end) - p;
+	if (len > 0 && p[len - 1] == '\r')
+		len--;
+	if (memchr(p, '\0', len) != NULL)
+		emb_err(name, "cannot tell the format (binary data; use -f)");
+
+	/* "rows cols": word2vec or fastText, text or binary */
+	q = p;
+	while (q < p + len && is_sep(*q))
+		q++;
+	if (is_count(q, p + len, &q) && q < p + len && is_sep(*q)) {
+		while (q < p + len && is_sep(*q))
+			q++;
+		if (is_count(q, p + len, &q)) {
+			while (q < p + len && is_sep(*q))
+				q++;
+			if (q == p + len) {
+				const char *w = nl != NULL ? nl + 1 : end, *b;
+				int digits = 0;
+				/* after the first word: text numbers, or raw floats */
+				while (w < end && *w != ' ' && *w != '\n')
+					w++;
+				for (b = w + 1; b < end && b < w + 33 && *b != '\n'; b++) {
+					if (*b == '\0' || !strchr("0123456789.-+eE \t\r", *b))
+						return FMT_WORD2VEC_BIN;
+					digits |= *b >= '0' && *b <= '9';
+				}
+				if (!digits && b < end)
+					return FMT_WORD2VEC_BIN;
+				if (named == FMT_FASTTEXT)
+					return FMT_FASTTEXT;
+				return FMT_WORD2VEC;
+			}
+		}
+	}
+	if (named == FMT_TSV || named == FMT_CSV)
+		return named;
+	if (all_numbers(p, len, '\t', &count) && memchr(p, '\t', len) != NULL)
+		return FMT_TSV;
+	if (all_numbers(p, len, ',', &count) && memchr(p, ',', len) != NULL)
+		return FMT_CSV;
+	if (all_numbers(p, len, ' ', &count))
+		return FMT_TSV;
+	/* a word, then numbers */
+	q = p;
+	while (q < p + len && !is_sep(*q))
+		q++;
+	if (q < p + len && all_numbers(q, p + len - q, ' ', &count))
+		return named == FMT_FASTTEXT ? FMT_FASTTEXT : FMT_GLOVE;
+	if (memchr(p, '\t', len) != NULL)
+		return FMT_TSV;
+	if (memchr(p, ',', len) != NULL)
+		return FMT_CSV;
+	emb_err(name, "cannot tell the format of the first line (use -f)");
+}
