@@ -8,21 +8,6 @@
 
 #define SYNOPSIS "emb-info [-h] [-g | -l | -t] [file ...]"
 
-/* A TSV cell: tab, newline, carriage return and backslash are escaped. */
-static void
-put_cell(const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '\t': emb_fwrite("\\t", 2, stdout); break;
-		case '\n': emb_fwrite("\\n", 2, stdout); break;
-		case '\r': emb_fwrite("\\r", 2, stdout); break;
-		case '\\': emb_fwrite("\\\\", 2, stdout); break;
-		default: emb_fwrite(s, 1, stdout);
-		}
-	}
-}
-
 static void
 stats(const char *what, const float *v, size_t n, size_t stride, size_t cols)
 {
@@ -75,14 +60,14 @@ describe(const struct emb_frame *f, int n)
 			emb_printf(stdout, ", labels:");
 			for (i = 0; i < f->nfields; i++) {
 				emb_printf(stdout, i ? ", " : " ");
-				put_cell(f->fieldnames[i]);
+				emb_put_tsv(stdout, f->fieldnames[i]);
 			}
 		}
 		emb_printf(stdout, "\n");
 	}
 	for (i = 0; i < f->nmeta; i++) {
 		emb_printf(stdout, "  meta %s = ", f->meta[i].key);
-		put_cell(f->meta[i].val);
+		emb_put_tsv(stdout, f->meta[i].val);
 		emb_printf(stdout, "\n");
 	}
 	if (f->rows == 0)
@@ -127,12 +112,12 @@ write_labels(const struct emb_frame *f)
 
 	if (f->nfields > 1)
 		for (j = 0; j < f->nfields; j++) {
-			put_cell(f->fieldnames[j]);
+			emb_put_tsv(stdout, f->fieldnames[j]);
 			emb_fwrite(j + 1 < f->nfields ? "\t" : "\n", 1, stdout);
 		}
 	for (i = 0; i < f->rows; i++)
 		for (j = 0; j < f->nfields; j++) {
-			put_cell(emb_label(f, i, j));
+			emb_put_tsv(stdout, emb_label(f, i, j));
 			emb_fwrite(j + 1 < f->nfields ? "\t" : "\n", 1, stdout);
 		}
 }

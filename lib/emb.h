@@ -63,6 +63,7 @@ void	emb_help(const char *synopsis) __attribute__((noreturn));	/* -h: stdout, ex
 void	emb_fwrite(const void *, size_t, FILE *);
 void	emb_printf(FILE *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void	emb_close_stdout(void);
+void	emb_put_tsv(FILE *, const char *);	/* a TSV cell, \t \n \r \\ escaped */
 void	emb_put_le32(unsigned char *, uint32_t);
 uint32_t emb_get_le32(const unsigned char *);
 void	emb_floats_le(float *, size_t);	/* host <-> little-endian, in place */

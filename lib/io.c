@@ -88,3 +88,18 @@ emb_floats_le(float *v, size_t n)
 		memcpy(&v[i], &u, 4);
 	}
 }
+
+/* A TSV cell: tab, newline, carriage return and backslash as \t \n \r \\. */
+void
+emb_put_tsv(FILE *fp, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\t': emb_fwrite("\\t", 2, fp); break;
+		case '\n': emb_fwrite("\\n", 2, fp); break;
+		case '\r': emb_fwrite("\\r", 2, fp); break;
+		case '\\': emb_fwrite("\\\\", 2, fp); break;
+		default: emb_fwrite(s, 1, fp);
+		}
+	}
+}

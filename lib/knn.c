@@ -215,7 +215,7 @@ threads_in(int want)
 	return want > 0 ? want : omp_get_max_threads();
 }
 
-/* Rows of X (n x d) to unit length; zero rows stay zero. */
+/* Rows of X (n x d) to unit length in rows of ld floats; zero rows stay zero. */
 static float *
 normalised(const float *X, size_t n, size_t d, size_t ld)
 {
@@ -232,6 +232,12 @@ normalised(const float *X, size_t n, size_t d, size_t ld)
 			U[i * ld + j] = (float)(X[i * d + j] * s);
 	}
 	return U;
+}
+
+float *
+knn_unit_rows(const float *X, size_t n, size_t d)
+{
+	return normalised(X, n, d, d);
 }
 
 /*

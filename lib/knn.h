@@ -50,6 +50,9 @@ const char *knn_method_name(enum knn_method);
 /* The first row holding a NaN, an infinity or a value too large to square; n if none. */
 size_t	knn_bad_row(const float *X, size_t n, size_t d);
 
+/* A copy of X with unit-length rows (zero rows stay zero), for cosine. */
+float	*knn_unit_rows(const float *X, size_t n, size_t d);
+
 /*
  * The k nearest other rows of every row of X (n x d, row-major), 1 <= k < n:
  * idx and dist are n x k, each row ascending by distance, ties by index.

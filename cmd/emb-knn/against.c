@@ -46,7 +46,7 @@ space_init(struct space *s, const struct emb_frame *f, enum knn_metric metric,
 	s->metric = metric;
 	s->X = f->data;
 	if (metric == KNN_COSINE) {
-		s->X = s->own = unit_rows(f->data, n, d);
+		s->X = s->own = knn_unit_rows(f->data, n, d);
 	} else if (metric == KNN_EUCLIDEAN) {
 		/* centred, for the precision of ||x||^2 + ||y||^2 - 2 x.y */
 		mean = emb_zalloc(d, sizeof *mean);

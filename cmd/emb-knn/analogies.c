@@ -255,7 +255,7 @@ report(const struct eval *e)
 	for (i = 0; i < e->nq; i++)
 		e->sec[e->q[i].section].correct += e->q[i].correct;
 	for (i = 0; i < e->nsec; i++) {
-		put_cell(e->sec[i].name);
+		emb_put_tsv(stdout, e->sec[i].name);
 		emb_printf(stdout, "\t%zu\t%zu\t%zu\t%.6f\n", e->sec[i].correct,
 		    e->sec[i].seen, e->sec[i].skipped, e->sec[i].seen ?
 		    (double)e->sec[i].correct / e->sec[i].seen : 0.0);
@@ -290,7 +290,7 @@ evaluate_analogies(const struct opts *o)
 		check_finite(name, &f);
 	index_vocab(&e, &f, field, n);
 	read_questions(&e);
-	U = unit_rows(f.data, n, f.cols);
+	U = knn_unit_rows(f.data, n, f.cols);
 	if (e.nq > 0)
 		score(&e, U, n, f.cols, o->cosmul, o->knn.threads > 0 ?
 		    o->knn.threads : omp_get_max_threads());

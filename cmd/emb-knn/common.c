@@ -69,38 +69,6 @@ sample_rows(size_t n, size_t m, uint64_t seed)
 	return all;
 }
 
-void
-put_cell(const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '\t': emb_fwrite("\\t", 2, stdout); break;
-		case '\n': emb_fwrite("\\n", 2, stdout); break;
-		case '\r': emb_fwrite("\\r", 2, stdout); break;
-		case '\\': emb_fwrite("\\\\", 2, stdout); break;
-		default: emb_fwrite(s, 1, stdout);
-		}
-	}
-}
-
-float *
-unit_rows(const float *X, size_t n, size_t d)
-{
-	float *U = emb_alloc(emb_mul(n, d), sizeof *U);
-	size_t i, j;
-	double s;
-
-	for (i = 0; i < n; i++) {
-		s = 0;
-		for (j = 0; j < d; j++)
-			s += (double)X[i * d + j] * X[i * d + j];
-		s = s > 0 ? 1 / sqrt(s) : 0;
-		for (j = 0; j < d; j++)
-			U[i * d + j] = (float)(X[i * d + j] * s);
-	}
-	return U;
-}
-
 /* (a, i) ranks before (b, j): larger first, then smaller index. */
 static int
 higher(float a, int32_t i, float b, int32_t j)

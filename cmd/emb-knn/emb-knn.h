@@ -47,8 +47,6 @@ void	score_against(const struct opts *);
 void	read_points(const char *path, struct emb_frame *);	/* the last points frame */
 void	check_finite(const char *name, const struct emb_frame *);
 size_t	*sample_rows(size_t n, size_t m, uint64_t seed);	/* m sorted random rows */
-void	put_cell(const char *);		/* a TSV cell, escaped as emb-info does */
-float	*unit_rows(const float *X, size_t n, size_t d);	/* zero rows stay zero */
 void	top_scores(const float *s, size_t n, size_t m, int32_t *idx);	/* m largest, ties by index */
 
 /* text.c: words as Python's str.upper() and str.split() see them */

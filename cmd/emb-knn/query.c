@@ -48,9 +48,9 @@ static void
 print_row(const char *query, size_t rank, const struct vocab *v, size_t row,
     double value)
 {
-	put_cell(query);
+	emb_put_tsv(stdout, query);
 	emb_printf(stdout, "\t%zu\t", rank);
-	put_cell(emb_label(v->f, row, v->field));
+	emb_put_tsv(stdout, emb_label(v->f, row, v->field));
 	emb_printf(stdout, "\t%.6g\n", value);
 }
 
@@ -153,7 +153,7 @@ query_words(const struct opts *o)
 	for (i = 0; i < o->nqueries; i++)
 		nearest(&v, o->queries[i], k, o);
 	if (o->nanalogies > 0) {
-		U = unit_rows(f.data, v.n, f.cols);
+		U = knn_unit_rows(f.data, v.n, f.cols);
 		s = emb_alloc(v.n, sizeof *s);
 		for (i = 0; i < o->nanalogies; i++)
 			analogy(&v, U, o->analogies[i], k, o, s);
