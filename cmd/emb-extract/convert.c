@@ -125,33 +125,38 @@ convert(const struct dtype *dt, void *buf, size_t n)
 /*
  * Index of the first NaN or infinity, n when there is none.  An exponent
  * of all ones carries into the sign bit when its lowest bit is added; four
- * lanes at a time, the test costs little beside reading the data.
+ * lanes at a time, the test costs little beside reading the data.  The
+ * floats are host-order but need not be aligned: a mapped file's rows
+ * are checked where they lie.
  */
 size_t
-first_nonfinite(const float *v, size_t n)
+first_nonfinite(const void *v, size_t n)
 {
 	typedef uint32_t u32x4 __attribute__((vector_size(16)));
 	const u32x4 mask = { 0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000 };
 	const u32x4 one = { 0x00800000, 0x00800000, 0x00800000, 0x00800000 };
+	const unsigned char *b = v;
 	size_t i, j, m;
+	uint32_t u;
 	u32x4 acc, x;
 
 	for (i = 0; i < n; i += m) {
 		m = n - i < 4096 ? n - i : 4096;
 		acc = (u32x4){ 0, 0, 0, 0 };
 		for (j = 0; j + 4 <= m; j += 4) {
-			memcpy(&x, v + i + j, sizeof x);
+			memcpy(&x, b + 4 * (i + j), sizeof x);
 			acc |= (x & mask) + one;
 		}
 		for (; j < m; j++) {
-			uint32_t u;
-			memcpy(&u, v + i + j, 4);
+			memcpy(&u, b + 4 * (i + j), 4);
 			acc[0] |= (u & 0x7f800000) + 0x00800000;
 		}
 		if ((acc[0] | acc[1] | acc[2] | acc[3]) & 0x80000000)
-			for (j = 0; j < m; j++)
-				if (!isfinite(v[i + j]))
+			for (j = 0; j < m; j++) {
+				memcpy(&u, b + 4 * (i + j), 4);
+				if ((u & 0x7f800000) == 0x7f800000)
 					return i + j;
+			}
 	}
 	return n;
 }

@@ -82,7 +82,7 @@ struct dtype {
 };
 void	 convert(const struct dtype *, void *buf, size_t n);
 float	 convert_one(const struct dtype *, const unsigned char *);
-size_t	 first_nonfinite(const float *, size_t n);
+size_t	 first_nonfinite(const void *, size_t n);	/* host-order floats, any alignment */
 
 /* An array in a file: npy (also inside npz) or a safetensors tensor. */
 struct array {

@@ -53,7 +53,7 @@ little_endian(void)
 }
 
 static void
-check_row(struct job *j, const float *v, size_t cols, uint64_t at, size_t row)
+check_row(struct job *j, const void *v, size_t cols, uint64_t at, size_t row)
 {
 	size_t bad;
 
@@ -83,7 +83,7 @@ indexed(struct job *j, struct input *in, size_t rows, size_t cols)
 	} else {
 		maplen = (size_t)in->start + size;
 		map = mmap(NULL, maplen ? maplen : 1, PROT_READ,
-		    MAP_PRIVATE | MAP_POPULATE, in->fd, 0);
+		    MAP_PRIVATE, in->fd, 0);
 		if (map == MAP_FAILED)
 			return 0;
 		madvise(map, maplen, MADV_SEQUENTIAL);
@@ -113,9 +113,13 @@ indexed(struct job *j, struct input *in, size_t rows, size_t cols)
 			    "bytes", (unsigned long long)pos, i + 1,
 			    (unsigned long long)(size - pos), rowbytes);
 		off[i] = pos;
-		memcpy(row, base + pos, rowbytes);
-		emb_floats_le(row, cols);
-		check_row(j, row, cols, pos, i);
+		if (little_endian()) {	/* check the mapped row in place */
+			check_row(j, base + pos, cols, pos, i);
+		} else {
+			memcpy(row, base + pos, rowbytes);
+			emb_floats_le(row, cols);
+			check_row(j, row, cols, pos, i);
+		}
 		pos += rowbytes;
 	}
 	j->complete = n == rows;
