@@ -66,6 +66,7 @@ void	emb_close_stdout(void);
 void	emb_put_tsv(FILE *, const char *);	/* a TSV cell, \t \n \r \\ escaped */
 void	emb_put_le32(unsigned char *, uint32_t);
 uint32_t emb_get_le32(const unsigned char *);
+int	emb_host_le(void);			/* 1 on a little-endian host */
 void	emb_floats_le(float *, size_t);	/* host <-> little-endian, in place */
 
 /* alloc.c: overflow-checked allocation; failure is fatal. */

@@ -584,9 +584,8 @@ emb_write_rows(FILE *fp, const float *v, size_t n)
 {
 	float buf[4096];
 	size_t i, m;
-	uint32_t one = 1;
 
-	if (*(unsigned char *)&one == 1) {	/* little-endian host: no conversion */
+	if (emb_host_le()) {	/* no conversion */
 		emb_fwrite(v, emb_mul(n, sizeof *v), fp);
 		return;
 	}

@@ -64,8 +64,8 @@ emb_get_le32(const unsigned char *p)
 	    (uint32_t)p[3] << 24;
 }
 
-static int
-host_is_le(void)
+int
+emb_host_le(void)
 {
 	uint32_t one = 1;
 	unsigned char c;
@@ -80,7 +80,7 @@ emb_floats_le(float *v, size_t n)
 	uint32_t u;
 	size_t i;
 
-	if (host_is_le())
+	if (emb_host_le())
 		return;
 	for (i = 0; i < n; i++) {
 		memcpy(&u, &v[i], 4);

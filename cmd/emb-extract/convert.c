@@ -8,16 +8,6 @@
 
 #include "extract.h"
 
-static int
-host_big(void)
-{
-	uint16_t one = 1;
-	unsigned char c;
-
-	memcpy(&c, &one, 1);
-	return c == 0;
-}
-
 static uint64_t
 load(const unsigned char *p, int size, int big)
 {
@@ -93,7 +83,7 @@ convert(const struct dtype *dt, void *buf, size_t n)
 	size_t i;
 
 	if (dt->kind == 'f' && dt->size == 4) {
-		if (dt->big != host_big()) {
+		if (dt->big != !emb_host_le()) {
 			uint32_t u;
 			for (i = 0; i < n; i++) {
 				memcpy(&u, b + 4 * i, 4);

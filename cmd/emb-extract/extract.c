@@ -389,19 +389,7 @@ extract(struct job *j, struct input *in)
 	job_emit(j);
 }
 
-/* A name in --list output: tabs, newlines and backslashes escaped. */
-void
-print_cell(const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '\t': emb_printf(stdout, "\\t"); break;
-		case '\n': emb_printf(stdout, "\\n"); break;
-		case '\\': emb_printf(stdout, "\\\\"); break;
-		default: emb_fwrite(s, 1, stdout);
-		}
-}
-
+/* --list: the arrays of a container, names escaped as emb-info -l escapes labels. */
 void
 extract_list(struct job *j, struct input *in)
 {

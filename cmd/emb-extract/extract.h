@@ -55,6 +55,7 @@ struct input *in_range(struct input *parent, uint64_t off, uint64_t len, int def
 	    const char *name);
 void	 in_close(struct input *);
 size_t	 in_fill(struct input *, size_t want);
+char	*in_line(struct input *, size_t *len, size_t lineno);
 size_t	 in_read(struct input *, void *, size_t);
 uint64_t in_skip(struct input *, uint64_t);
 int	 in_at_end(struct input *);
@@ -153,7 +154,6 @@ void	 job_init(struct job *, const struct opts *, FILE *out);
 void	 job_reset(struct job *);
 void	 extract(struct job *, struct input *);
 void	 extract_list(struct job *, struct input *);
-void	 print_cell(const char *);
 const char *format_name(enum format);
 enum format format_by_name(const char *);
 float	*table_row(struct job *);

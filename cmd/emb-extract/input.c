@@ -369,3 +369,41 @@ in_read_alloc(struct input *in, size_t n, const char *what)
 	buf[n] = '\0';
 	return buf;
 }
+
+/*
+ * The next line, from *len bytes at the returned pointer up to (not
+ * including) its newline; NULL at the end of the input.  The bytes stay
+ * valid until the next read.  lineno names the line in the error a line
+ * longer than MAX_LINE gives.
+ */
+char *
+in_line(struct input *in, size_t *len, size_t lineno)
+{
+	size_t scanned = 0, avail;
+	char *p, *nl;
+
+	for (;;) {
+		avail = in_avail(in);
+		p = (char *)in_ptr(in);
+		nl = memchr(p + scanned, '\n', avail - scanned);
+		if (nl != NULL) {
+			*len = nl - p;
+			in_take(in, *len + 1);
+			return p;
+		}
+		scanned = avail;
+		if (avail >= MAX_LINE)
+			emb_err(in->name, "line %zu: longer than %u bytes", lineno,
+			    MAX_LINE);
+		if (in->regular)
+			emb_progress("reading", in->rawpos, in->rawsize);
+		if (in_fill(in, avail + 1) == avail) {
+			if (avail == 0)
+				return NULL;
+			p = (char *)in_ptr(in);	/* in_fill left a NUL after the data */
+			*len = avail;
+			in_take(in, avail);
+			return p;
+		}
+	}
+}

@@ -8,35 +8,14 @@
 
 #include "extract.h"
 
-/* The next line without its newline (and CR); NULL at the end. */
+/* The next line without its newline (and CR), NUL-terminated; NULL at the end. */
 static char *
-next_line(struct input *in, size_t *len)
+next_line(struct input *in, size_t *len, size_t lineno)
 {
-	size_t scanned = 0, avail;
-	char *p, *nl;
+	char *p = in_line(in, len, lineno);
 
-	for (;;) {
-		avail = in_avail(in);
-		p = (char *)in_ptr(in);
-		nl = memchr(p + scanned, '\n', avail - scanned);
-		if (nl != NULL) {
-			*len = nl - p;
-			in_take(in, *len + 1);
-			break;
-		}
-		scanned = avail;
-		if (avail >= MAX_LINE)
-			emb_err(in->name, "byte %llu: a line longer than %u bytes",
-			    (unsigned long long)in_tell(in), MAX_LINE);
-		if (in_fill(in, avail + 1) == avail) {
-			if (avail == 0)
-				return NULL;
-			p = (char *)in_ptr(in);
-			*len = avail;
-			in_take(in, avail);
-			break;
-		}
-	}
+	if (p == NULL)
+		return NULL;
 	if (*len > 0 && p[*len - 1] == '\r')
 		(*len)--;
 	p[*len] = '\0';
@@ -58,7 +37,7 @@ labelfile_read(struct job *j, const char *path)
 	char *line, *names[EMB_MAX_FIELDS], *p, *tab;
 	size_t len, nf = 1, lineno = 1, i, k, n;
 
-	line = next_line(in, &len);
+	line = next_line(in, &len, 1);
 	if (line != NULL && memchr(line, '\t', len) != NULL) {
 		check_label(path, 1, line, len);
 		for (nf = 0, p = line;; p = tab + 1) {
@@ -81,13 +60,13 @@ labelfile_read(struct job *j, const char *path)
 		emb_labels_begin(f, nf, names);
 		for (k = 0; k < nf; k++)
 			free(names[k]);
-		line = next_line(in, &len);
+		line = next_line(in, &len, 2);
 		lineno++;
 	} else {
 		static char *label[] = { "label" };
 		emb_labels_begin(f, 1, label);
 	}
-	for (; line != NULL; line = next_line(in, &len), lineno++) {
+	for (; line != NULL; line = next_line(in, &len, lineno + 1), lineno++) {
 		check_label(path, lineno, line, len);
 		if (nf == 1) {
 			emb_label_add(f, line, len);
@@ -117,7 +96,7 @@ wordlist_read(struct job *j, const char *spec)
 	struct input *in;
 	const char *p, *comma;
 	char *line;
-	size_t len;
+	size_t len, lineno = 0;
 
 	if (spec[0] != '@') {
 		for (p = spec;; p = comma + 1) {
@@ -134,7 +113,7 @@ wordlist_read(struct job *j, const char *spec)
 		return;
 	}
 	in = in_open(spec + 1);
-	while ((line = next_line(in, &len)) != NULL) {
+	while ((line = next_line(in, &len, ++lineno)) != NULL) {
 		if (len == 0)
 			continue;
 		j->wordlist = emb_realloc(j->wordlist, j->nwordlist + 1,

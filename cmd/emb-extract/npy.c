@@ -123,12 +123,8 @@ descr(struct dict *d, struct dtype *dt)
 	memcpy(dt->name, s, strlen(s) + 1);
 	order = strchr("<>|=", *p) != NULL && *p ? *p++ : '=';
 	dt->big = order == '>';
-	if (order == '=') {
-		uint16_t one = 1;
-		unsigned char c;
-		memcpy(&c, &one, 1);
-		dt->big = c == 0;
-	}
+	if (order == '=')
+		dt->big = !emb_host_le();
 	if (strcmp(p, "f2") == 0 || strcmp(p, "f4") == 0 || strcmp(p, "f8") == 0 ||
 	    strcmp(p, "i1") == 0 || strcmp(p, "i2") == 0 || strcmp(p, "i4") == 0 ||
 	    strcmp(p, "i8") == 0 || strcmp(p, "u1") == 0 || strcmp(p, "u2") == 0 ||

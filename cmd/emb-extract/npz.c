@@ -330,7 +330,7 @@ npz_read(struct job *j, struct input *in, int list)
 			sub = open_entry(j, &z, &z.e[i]);
 			npy_header(j, sub, &a);
 			array_name(&z.e[i], s, sizeof s);
-			print_cell(s);
+			emb_put_tsv(stdout, s);
 			emb_printf(stdout, "\t%s\t", a.dt.name);
 			array_shape_string(&a, s, sizeof s);
 			emb_printf(stdout, "%s\n", s);

@@ -345,7 +345,7 @@ safetensors_read(struct job *j, struct input *in, int list)
 	if (list) {
 		for (i = 0; i < st.n; i++) {
 			t = &st.t[i];
-			print_cell(t->name);
+			emb_put_tsv(stdout, t->name);
 			memset(&a, 0, sizeof a);
 			a.ndim = t->ndim;
 			memcpy(a.shape, t->shape, sizeof a.shape);

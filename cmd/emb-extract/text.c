@@ -27,35 +27,11 @@ struct text {
 static int
 next_line(struct text *t)
 {
-	struct input *in = t->in;
-	size_t scanned = 0, avail;
-	char *p, *nl;
+	size_t len;
 
-	for (;;) {
-		avail = in_avail(in);
-		p = (char *)in_ptr(in);
-		nl = memchr(p + scanned, '\n', avail - scanned);
-		if (nl != NULL) {
-			t->p = p;
-			t->e = nl;
-			in_take(in, nl - p + 1);
-			break;
-		}
-		scanned = avail;
-		if (avail >= MAX_LINE)
-			emb_err(in->name, "line %zu: longer than %u bytes", t->line + 1,
-			    MAX_LINE);
-		if (in->regular)
-			emb_progress("reading", in->rawpos, in->rawsize);
-		if (in_fill(in, avail + 1) == avail) {
-			if (avail == 0)
-				return 0;
-			t->p = (char *)in_ptr(in);
-			t->e = t->p + avail;	/* in_fill left a NUL there */
-			in_take(in, avail);
-			break;
-		}
-	}
+	if ((t->p = in_line(t->in, &len, t->line + 1)) == NULL)
+		return 0;
+	t->e = t->p + len;
 	t->line++;
 	return 1;
 }

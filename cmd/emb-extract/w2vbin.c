@@ -42,16 +42,6 @@ bad:
 	emb_err(j->name, "byte 0: not a 'rows cols' line as word2vec files start with");
 }
 
-static int
-little_endian(void)
-{
-	uint16_t one = 1;
-	unsigned char c;
-
-	memcpy(&c, &one, 1);
-	return c == 1;
-}
-
 static void
 check_row(struct job *j, const void *v, size_t cols, uint64_t at, size_t row)
 {
@@ -113,7 +103,7 @@ indexed(struct job *j, struct input *in, size_t rows, size_t cols)
 			    "bytes", (unsigned long long)pos, i + 1,
 			    (unsigned long long)(size - pos), rowbytes);
 		off[i] = pos;
-		if (little_endian()) {	/* check the mapped row in place */
+		if (emb_host_le()) {	/* check the mapped row in place */
 			check_row(j, base + pos, cols, pos, i);
 		} else {
 			memcpy(row, base + pos, rowbytes);
@@ -134,7 +124,7 @@ indexed(struct job *j, struct input *in, size_t rows, size_t cols)
 	labels_end(&j->f);
 	job_known_rows(j, rows, j->f.nfields > 0 ? &j->f : NULL);
 	j->streaming = !j->o->center;
-	if (j->streaming && !j->o->normalize && little_endian()) {
+	if (j->streaming && !j->o->normalize && emb_host_le()) {
 		/* straight from the file to the output: the data was checked above */
 		for (k = 0; k < j->nsel; k += c) {
 			for (c = 0; c < 256 && k + c < j->nsel; c++) {
