@@ -69,6 +69,15 @@ uint32_t emb_get_le32(const unsigned char *);
 int	emb_host_le(void);			/* 1 on a little-endian host */
 void	emb_floats_le(float *, size_t);	/* host <-> little-endian, in place */
 
+/*
+ * quote.c: untrusted text made safe for a one-line message (control bytes
+ * and invalid UTF-8 as \xNN, a backslash doubled, cut at 200 bytes); the
+ * result lives until four more calls.  emb_hash: FNV-1a 64 of n bytes.
+ */
+const char *emb_quote(const char *);
+const char *emb_quote_n(const char *, size_t n);
+uint64_t emb_hash(const void *, size_t n);
+
 /* alloc.c: overflow-checked allocation; failure is fatal. */
 void	*emb_alloc(size_t n, size_t size);
 void	*emb_zalloc(size_t n, size_t size);
