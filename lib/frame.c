@@ -2,22 +2,17 @@
  * The emb stream, emb(5): frames of a short text header and a raw
  * little-endian payload.  Every size is checked before it is trusted.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "emb.h"
 
 #define GROW_STEP	(64u << 20)	/* read unknown-length payloads this much at a time */
 
 struct emb_reader {
-	gzFile	 gz;
-	char	*name;
+	struct emb_input *in;
+	const char *name;
 	int	 regular;	/* plain file: its length bounds what a header may announce */
 	uint64_t size;		/* bytes from where we started to the end of a regular file */
 	uint64_t pos;		/* bytes consumed */
@@ -33,51 +28,36 @@ struct emb_reader {
 static void __attribute__((noreturn, format(printf, 2, 3)))
 bad(struct emb_reader *r, const char *fmt, ...)
 {
-	char msg[512];
+	char where[32];
 	va_list ap;
 
+	snprintf(where, sizeof where, "frame %d", r->frame);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	emb_err(r->name, "frame %d: %s", r->frame, msg);
+	emb_verr(r->name, where, fmt, ap);
+}
+
+static struct emb_reader *
+reader_new(struct emb_input *in)
+{
+	struct emb_reader *r = emb_zalloc(1, sizeof *r);
+
+	r->in = in;
+	r->name = emb_input_name(in);
+	r->regular = emb_input_regular(in);
+	r->size = emb_input_size(in);
+	return r;
 }
 
 struct emb_reader *
 emb_open_fd(int fd, const char *name)
 {
-	struct emb_reader *r = emb_zalloc(1, sizeof *r);
-	struct stat st;
-	off_t off;
-
-	r->name = emb_strdup(name);
-	if (fd < 0)
-		emb_err(r->name, "%s", strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-		emb_err(r->name, "is a directory");
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		off = lseek(fd, 0, SEEK_CUR);
-		r->regular = 1;
-		r->size = st.st_size > off && off >= 0 ? (uint64_t)(st.st_size - off) : 0;
-	}
-	if ((r->gz = gzdopen(fd, "rb")) == NULL)
-		emb_err(r->name, "out of memory");
-	gzbuffer(r->gz, 1 << 17);
-	/* A gzip file's length says little about what it unpacks to. */
-	if (r->regular && !gzdirect(r->gz))
-		r->regular = 0;
-	return r;
+	return reader_new(emb_input_fd(fd, name));
 }
 
 struct emb_reader *
 emb_open(const char *path)
 {
-	int fd;
-
-	if (path == NULL || strcmp(path, "-") == 0)
-		return emb_open_fd(dup(0), "stdin");
-	if ((fd = open(path, O_RDONLY)) < 0)
-		emb_err(path, "%s", strerror(errno));
-	return emb_open_fd(fd, path);
+	return reader_new(emb_input_open(path));
 }
 
 const char *
@@ -97,35 +77,19 @@ emb_close(struct emb_reader *r)
 {
 	if (r == NULL)
 		return;
-	gzclose(r->gz);
+	emb_input_close(r->in);
 	free(r->partial);
-	free(r->name);
 	free(r);
 }
 
 static void
 read_exact(struct emb_reader *r, void *buf, size_t n, const char *what)
 {
-	unsigned char *p = buf;
-	int got, zerr;
+	size_t got = emb_input_read(r->in, buf, n);
 
-	while (n > 0) {
-		unsigned chunk = n > (1u << 30) ? (1u << 30) : (unsigned)n;
-		got = gzread(r->gz, p, chunk);
-		if (got < 0) {
-			const char *m = gzerror(r->gz, &zerr);
-			bad(r, "%s: %s", what, zerr == Z_ERRNO ? strerror(errno) : m);
-		}
-		if (got == 0) {
-			gzerror(r->gz, &zerr);
-			if (zerr != Z_OK && zerr != Z_BUF_ERROR)
-				bad(r, "%s: %s", what, gzerror(r->gz, &zerr));
-			bad(r, "truncated %s", what);
-		}
-		p += got;
-		n -= got;
-		r->pos += got;
-	}
+	r->pos += got;
+	if (got < n)
+		bad(r, "truncated %s", what);
 }
 
 /*
@@ -177,14 +141,11 @@ static int
 read_line(struct emb_reader *r, char *buf, size_t cap, size_t *hdrbytes, int first)
 {
 	size_t n = 0;
-	int c, zerr;
+	int c;
 
 	for (;;) {
-		c = gzgetc(r->gz);
-		if (c == -1) {
-			gzerror(r->gz, &zerr);
-			if (zerr != Z_OK && zerr != Z_BUF_ERROR)
-				bad(r, "%s", gzerror(r->gz, &zerr));
+		c = emb_input_getc(r->in);
+		if (c == EOF) {
 			if (first && n == 0)
 				return 0;
 			bad(r, "truncated header");

@@ -50,8 +50,16 @@ cases = [
     ("graph-negative-index", POINTS3 + graph(3, 1, [1, -1, 0]), "out of range"),
     ("graph-row-mismatch", POINTS3 + graph(4, 1, [1, 2, 3, 0]), "graph frame has 4 rows, its points frame 3"),
     ("graph-k-too-big", POINTS3 + graph(3, 3, [1] * 9), "k = 3 with 3 rows"),
-    ("gzip-corrupt", gzip.compress(H + DATA)[:20] + b"\xff" * 30, "frame 1: .*"),
-    ("gzip-truncated", gzip.compress(H + DATA)[:-12], "frame 1: .*"),
+    ("gzip-corrupt", gzip.compress(H + DATA)[:10] + b"\xff" * 30, ": bad gzip data: "),
+    ("gzip-crc", gzip.compress(H + DATA)[:-8] + b"\0\0\0\0" + gzip.compress(H + DATA)[-4:], ": bad gzip data: incorrect data check$"),
+    ("gzip-truncated", gzip.compress(H + DATA)[:-12], ": truncated gzip stream$"),
+    # cut after the frame's last byte, before the member's trailer
+    ("gzip-cut-at-frame-end", gzip.compress(H + DATA)[:-1], ": truncated gzip stream$"),
+    ("gzip-cut-second-member", gzip.compress(H + DATA) + gzip.compress(H + DATA)[:-8], ": truncated gzip stream$"),
+    ("gzip-magic-only", b"\037\213", ": truncated gzip stream$"),
+    ("gzip-magic-after-member", gzip.compress(H + DATA) + b"\037\213", ": truncated gzip stream$"),
+    ("gzip-trailing-garbage", gzip.compress(H + DATA) + b"EMB 1 points\n", ": trailing garbage after gzip data$"),
+    ("gzip-trailing-zeros", gzip.compress(H + DATA) + b"\0" * 512, ": trailing garbage after gzip data$"),
 ]
 for name, data, pat in cases:
     with open(os.path.join(d, name), "wb") as f:
