@@ -284,7 +284,7 @@ evaluate_analogies(const struct opts *o)
 		emb_err(name, "no labels to look words up in");
 	field = o->field ? emb_field_index(&f, o->field) : 0;
 	if (field < 0)
-		emb_err(name, "no label field '%s'", o->field);
+		emb_err(name, "no label field '%s'", emb_quote(o->field));
 	n = o->vocab && o->vocab < f.rows ? o->vocab : f.rows;
 	if (knn_bad_row(f.data, n, f.cols) < n)
 		check_finite(name, &f);

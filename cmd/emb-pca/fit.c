@@ -5,16 +5,57 @@
  * The rows are shifted by the mean of the first chunk before any product,
  * so that a large common offset cannot swamp the variance; a chunk's
  * products are summed in float by OpenBLAS, and the chunks' sums in double.
+ *
+ * OpenBLAS runs single-threaded (main() says so); the products are split
+ * here into tiles of fixed shape, one BLAS call each, spread over the -j
+ * threads.  Every output value is then made by the same call whatever the
+ * number of threads, so the output bytes do not depend on it.
  */
 #include <cblas.h>
 #include <float.h>
 #include <lapacke.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pca.h"
+
+#define TILE	128	/* columns (of the covariance, of z) in one product tile */
+#define ROWBLOCK 256	/* rows in one product tile */
+
+static size_t
+min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The upper triangle of X'X (X: c x d) into part, tile by tile. */
+static void
+gram_upper(const float *X, size_t c, size_t d, float *part)
+{
+	size_t nt = (d + TILE - 1) / TILE;
+	long t, ntiles = (long)(nt * (nt + 1) / 2);
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(pca_threads)
+	for (t = 0; t < ntiles; t++) {
+		size_t bi = 0, r = (size_t)t, i0, j0, ni, nj;
+
+		while (r >= nt - bi)
+			r -= nt - bi++;
+		i0 = bi * TILE;
+		j0 = (bi + r) * TILE;
+		ni = min(TILE, d - i0);
+		nj = min(TILE, d - j0);
+		if (r == 0)
+			cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, ni, c, 1.0f,
+			    X + i0, d, 0.0f, part + i0 * d + i0, d);
+		else
+			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni, nj, c,
+			    1.0f, X + i0, d, X + j0, d, 0.0f, part + i0 * d + j0, d);
+	}
+}
 
 /* Running sums over the shifted rows. */
 struct moments {
@@ -150,8 +191,8 @@ covariance(struct model *m, struct source *s, int center, double *mean)
 	source_begin(s, "covariance");
 	for (i = 0; (c = source_next(s, &x)) > 0; i++) {
 		unscale = shifted(&mo, x, c, i == 0, 1);
-		cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, d, c, 1.0f,
-		    mo.xs, d, 0.0f, part, d);
+		gram_upper(mo.xs, c, d, part);
+#pragma omp parallel for private(l) schedule(static) num_threads(pca_threads)
 		for (j = 0; j < d; j++)
 			for (l = j; l < d; l++)
 				cov[j * d + l] += part[j * d + l] * unscale;
@@ -237,6 +278,33 @@ struct sketch {
 	double	*mq;		/* the mean times q */
 };
 
+/* t = X q, then zf = X' t, for a chunk X of c rows, tile by tile. */
+static void
+sketch_products(struct sketch *sk, const float *X, size_t c)
+{
+	size_t d = sk->d, l = sk->l;
+	long b, nrb = (long)((c + ROWBLOCK - 1) / ROWBLOCK);
+	long ncb = (long)((d + TILE - 1) / TILE);
+
+#pragma omp parallel num_threads(pca_threads)
+	{
+#pragma omp for schedule(dynamic, 1)
+		for (b = 0; b < nrb; b++) {
+			size_t r0 = (size_t)b * ROWBLOCK;
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+			    min(ROWBLOCK, c - r0), l, d, 1.0f, X + r0 * d, d, sk->qf, l,
+			    0.0f, sk->t + r0 * l, l);
+		}
+#pragma omp for schedule(dynamic, 1)
+		for (b = 0; b < ncb; b++) {
+			size_t j0 = (size_t)b * TILE;
+			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
+			    min(TILE, d - j0), l, c, 1.0f, X + j0, d, sk->t, l, 0.0f,
+			    sk->zf + j0 * l, l);
+		}
+	}
+}
+
 /*
  * z = C q in one pass over the rows, C = (Xs'Xs - n m m') / (n - 1) for the
  * shifted rows Xs and their mean m; the first pass also finds the mean.
@@ -256,10 +324,7 @@ multiply(struct sketch *sk, struct moments *mo, struct source *s, int first,
 	source_begin(s, what);
 	for (i = 0; (c = source_next(s, &x)) > 0; i++) {
 		unscale = shifted(mo, x, c, first && i == 0, first);
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c, l, d, 1.0f,
-		    mo->xs, d, sk->qf, l, 0.0f, sk->t, l);
-		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, l, c, 1.0f,
-		    mo->xs, d, sk->t, l, 0.0f, sk->zf, l);
+		sketch_products(sk, mo->xs, c);
 		for (j = 0; j < d * l; j++)
 			sk->z[j] += sk->zf[j] * unscale;
 	}

@@ -14,6 +14,8 @@
 
 #include "pca.h"
 
+#define PROJECT_BLOCK	256	/* rows projected by one BLAS call */
+
 static const char *const fields[] = {
 	"name", "explained_variance", "explained_variance_ratio"
 };
@@ -265,6 +267,22 @@ model_report(const struct model *m, const char *name, int frame)
 	}
 }
 
+/* y = xs components' for c rows, a fixed block of rows per BLAS call. */
+static void
+project_rows(const struct model *m, const float *xs, size_t c, float *y)
+{
+	size_t d = m->cols, k = m->k;
+	long b, nb = (long)((c + PROJECT_BLOCK - 1) / PROJECT_BLOCK);
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(pca_threads)
+	for (b = 0; b < nb; b++) {
+		size_t r0 = (size_t)b * PROJECT_BLOCK;
+		size_t nr = c - r0 < PROJECT_BLOCK ? c - r0 : PROJECT_BLOCK;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nr, k, d, 1.0f,
+		    xs + r0 * d, d, m->components, d, 0.0f, y + r0 * k, k);
+	}
+}
+
 /*
  * Write the header and projected rows of the points frame in; its labels
  * are the caller's to copy.  The fit's output and --apply's go through here
@@ -303,8 +321,7 @@ project(const struct model *m, struct source *s, const struct emb_frame *in,
 		for (i = 0; i < c; i++)
 			for (j = 0; j < d; j++)
 				xs[i * d + j] = x[i * d + j] - m->mean[j];
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c, k, d, 1.0f,
-		    xs, d, m->components, d, 0.0f, y, k);
+		project_rows(m, xs, c, y);
 		for (i = 0; i < c; i++)
 			for (j = 0; j < k; j++) {
 				y[i * k + j] *= m->scale[j];
