@@ -128,6 +128,7 @@ uint64_t emb_input_size(const struct emb_input *);	/* regular: bytes left */
 uint64_t emb_input_tell(const struct emb_input *);	/* decoded bytes taken */
 long	emb_input_lineno(const struct emb_input *);	/* of the last line read */
 uint64_t emb_input_skip(struct emb_input *, uint64_t n);	/* what there was */
+void	emb_input_unread(struct emb_input *, const void *, size_t n);	/* n just read */
 int	emb_input_fileno(const struct emb_input *);
 void	emb_input_close(struct emb_input *);
 
@@ -135,6 +136,7 @@ void	emb_input_close(struct emb_input *);
 struct emb_reader;
 struct emb_reader *emb_open(const char *path);	/* "-" or NULL: stdin */
 struct emb_reader *emb_open_fd(int fd, const char *name);	/* takes fd */
+struct emb_reader *emb_open_input(struct emb_input *);	/* takes it */
 const char *emb_reader_name(const struct emb_reader *);
 int	emb_reader_regular(const struct emb_reader *);	/* a plain, uncompressed file */
 void	emb_close(struct emb_reader *);

@@ -49,6 +49,12 @@ reader_new(struct emb_input *in)
 }
 
 struct emb_reader *
+emb_open_input(struct emb_input *in)
+{
+	return reader_new(in);
+}
+
+struct emb_reader *
 emb_open_fd(int fd, const char *name)
 {
 	return reader_new(emb_input_fd(fd, name));

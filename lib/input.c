@@ -33,7 +33,7 @@ struct emb_input {
 	size_t	 rpos, rend;
 	int	 raweof;
 	unsigned char *buf;	/* decoded bytes buf[pos..end) */
-	size_t	 pos, end;
+	size_t	 pos, end, cap;
 	int	 eof;		/* clean end reached */
 	long	 lineno;
 };
@@ -163,6 +163,7 @@ emb_input_fd(int fd, const char *name)
 	in->name = emb_strdup(name);
 	in->raw = emb_alloc(RAWSIZE, 1);
 	in->buf = emb_alloc(BUFSIZE, 1);
+	in->cap = BUFSIZE;
 	if (S_ISREG(st.st_mode) && (off = lseek(fd, 0, SEEK_CUR)) >= 0) {
 		in->regular = 1;
 		in->size = st.st_size > off ? (uint64_t)(st.st_size - off) : 0;
@@ -202,7 +203,7 @@ emb_input_read(struct emb_input *in, void *dst, size_t n)
 	while (done < n) {
 		if (n - done < DIRECT) {
 			in->pos = 0;
-			in->end = produce(in, in->buf, BUFSIZE);
+			in->end = produce(in, in->buf, in->cap);
 			if (in->end == 0)
 				break;
 			got = in->end < n - done ? in->end : n - done;
@@ -222,7 +223,7 @@ emb_input_getc(struct emb_input *in)
 {
 	if (in->pos == in->end) {
 		in->pos = 0;
-		if ((in->end = produce(in, in->buf, BUFSIZE)) == 0)
+		if ((in->end = produce(in, in->buf, in->cap)) == 0)
 			return EOF;
 	}
 	in->taken++;
@@ -240,7 +241,7 @@ emb_input_line(struct emb_input *in, char **bufp, size_t *capp, size_t max)
 	for (;;) {
 		if (in->pos == in->end) {
 			in->pos = 0;
-			if ((in->end = produce(in, in->buf, BUFSIZE)) == 0)
+			if ((in->end = produce(in, in->buf, in->cap)) == 0)
 				break;
 		}
 		any = 1;
@@ -313,6 +314,31 @@ long
 emb_input_lineno(const struct emb_input *in)
 {
 	return in->lineno;
+}
+
+/* Give back n bytes just taken (a reader that looked ahead), to be read again. */
+void
+emb_input_unread(struct emb_input *in, const void *p, size_t n)
+{
+	size_t have = in->end - in->pos;
+	unsigned char *b;
+
+	if (n > in->taken)
+		emb_err(in->name, "internal error: unread of bytes never read");
+	if (n <= in->pos) {
+		in->pos -= n;
+		memmove(in->buf + in->pos, p, n);
+	} else {
+		b = emb_alloc(emb_mul(n + have > BUFSIZE ? n + have : BUFSIZE, 1), 1);
+		memcpy(b, p, n);
+		memcpy(b + n, in->buf + in->pos, have);
+		free(in->buf);
+		in->buf = b;
+		in->cap = n + have > BUFSIZE ? n + have : BUFSIZE;
+		in->pos = 0;
+		in->end = n + have;
+	}
+	in->taken -= n;
 }
 
 /* Skip n bytes, by seeking in a plain file; returns how many there were. */

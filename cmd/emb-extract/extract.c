@@ -74,8 +74,6 @@ job_reset(struct job *j)
 	free(j->perm);
 	in_close(j->sub);
 	in_close(j->whole);
-	free(j->spool);
-	j->spool = NULL;
 	j->whole = NULL;
 	j->sel = NULL;
 	j->tensor = j->dtype = NULL;
@@ -163,6 +161,9 @@ add_word(struct job *j, const char *s, size_t len, const char *unit, uint64_t at
 	if (memchr(s, '\0', len) != NULL)
 		emb_err(j->name, "%s %llu: the word contains a NUL byte", unit,
 		    (unsigned long long)at);
+	if (len > EMB_MAX_LABEL)
+		emb_err(j->name, "%s %llu: a word longer than %d bytes, the most a "
+		    "label may have", unit, (unsigned long long)at, EMB_MAX_LABEL);
 	if (j->f.nfields == 0)
 		emb_labels_begin(&j->f, 1, word);
 	emb_label_add(&j->f, s, len);

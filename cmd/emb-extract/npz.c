@@ -4,6 +4,7 @@
  * central directory is the table of contents; each entry's local header
  * must agree with it, and its data must have the size and CRC it says.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -298,6 +299,45 @@ close_entry(struct job *j, struct entry *e, const struct array *a, uint64_t hdrl
 		    (unsigned long long)a->nbytes, (unsigned long long)(total - hdrlen));
 }
 
+/*
+ * The directory is at the end: a pipe's bytes go to a temporary file, gone
+ * from the file system at once, so memory stays small however long the
+ * input.  The zip magic comes first, so /dev/zero fails at once.
+ */
+static struct input *
+spool(struct job *j, struct input *in)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	size_t got;
+	int fd;
+
+	if (in_fill(in, 4) < 4 || (memcmp(in_ptr(in), "PK\3\4", 4) != 0 &&
+	    memcmp(in_ptr(in), "PK\5\6", 4) != 0))
+		emb_err(in->name, "not a zip file (no PK magic)");
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof path, "%s/emb-extract.XXXXXX", dir) >=
+	    sizeof path)
+		emb_err(NULL, "TMPDIR: too long");
+	if ((fd = mkstemp(path)) < 0)
+		emb_err(path, "%s", strerror(errno));
+	unlink(path);
+	while ((got = in_fill(in, 1)) > 0) {
+		ssize_t w = write(fd, in_ptr(in), got);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			emb_err(dir, "spooling %s: %s", in->name, strerror(w < 0 ?
+			    errno : ENOSPC));
+		in_take(in, w);
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		emb_err(path, "%s", strerror(errno));
+	j->whole = in_fd(fd, in->name);
+	return j->whole;
+}
+
 void
 npz_read(struct job *j, struct input *in, int list)
 {
@@ -309,18 +349,8 @@ npz_read(struct job *j, struct input *in, int list)
 	char s[256];
 	size_t i;
 
-	/* the directory is at the end: a pipe's bytes are kept to get there */
-	if (!in->regular || in_compressed(in)) {
-		size_t cap = 1 << 20, n = 0, got;
-		j->spool = emb_alloc(cap, 1);
-		while ((got = in_read(in, j->spool + n, cap - n)) > 0) {
-			n += got;
-			if (n == cap)
-				j->spool = emb_realloc(j->spool, cap = emb_mul(cap, 2), 1);
-		}
-		j->whole = in_mem(in->name, j->spool, n);
-		in = j->whole;
-	}
+	if (!in->regular || in_compressed(in))
+		in = spool(j, in);
 	z.name = in->name;
 	z.in = in;
 	z.size = in->rawsize;

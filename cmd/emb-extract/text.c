@@ -23,13 +23,19 @@ struct text {
 	char	 firstmsg[40];
 };
 
-/* The next line into t->p..t->e; 0 at the end of the input. */
+/*
+ * The next line into t->p..t->e; 0 at the end of the input.  A line is as
+ * long as its word and its numbers can be, and no longer: until the first
+ * row tells the columns, as long as the most a stream can hold.
+ */
 static int
 next_line(struct text *t)
 {
-	size_t len;
+	size_t len, max;
 
-	if ((t->p = in_line(t->in, &len, t->line + 1)) == NULL)
+	max = (t->words ? MAX_WORD : 0) +
+	    (t->cols > 0 ? t->cols : EMB_MAX_COLS) * MAX_NUMBER;
+	if ((t->p = in_line(t->in, &len, t->line + 1, max)) == NULL)
 		return 0;
 	t->e = t->p + len;
 	t->line++;
