@@ -1,8 +1,13 @@
 /* emb-info: what a stream holds, or its numbers and labels as TSV. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emb.h"
 
@@ -122,12 +127,33 @@ write_labels(const struct emb_frame *f)
 		}
 }
 
+/* An operand, or NULL when it cannot be read: said, and the others go on. */
+static struct emb_reader *
+open_operand(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return emb_open("-");
+	if ((fd = open(path, O_RDONLY)) < 0) {
+		emb_warn(path, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		emb_warn(path, "is a directory");
+		close(fd);
+		return NULL;
+	}
+	return emb_open_fd(fd, path);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct emb_frame f, last = { 0 }, lastgraph = { 0 };
 	struct emb_reader *r;
-	int c, mode = 0, n = 0, i;
+	int c, mode = 0, n = 0, i, status = 0;
 
 	emb_init(argv[0]);
 	while ((c = getopt(argc, argv, "ghlt")) != -1) {
@@ -149,7 +175,10 @@ main(int argc, char *argv[])
 	argv += optind;
 
 	for (i = 0; i == 0 || i < argc; i++) {
-		r = emb_open(argc > 0 ? argv[i] : "-");
+		if ((r = open_operand(argc > 0 ? argv[i] : "-")) == NULL) {
+			status = 1;
+			continue;
+		}
 		while (emb_read(r, &f)) {
 			n++;
 			if (mode == 0) {
@@ -182,5 +211,5 @@ main(int argc, char *argv[])
 	emb_frame_free(&last);
 	emb_frame_free(&lastgraph);
 	emb_close_stdout();
-	return 0;
+	return status;
 }

@@ -319,7 +319,9 @@ main(int argc, char *argv[])
 	struct view v;
 	size_t nframes, i;
 	char *title, *ft;
-	static char outbuf[1 << 20];
+	char *script;
+	size_t scriptlen;
+	FILE *fp;
 
 	emb_init(argv[0]);
 	parse_opts(&o, argc, argv);
@@ -328,16 +330,26 @@ main(int argc, char *argv[])
 	colour_setup(&c, &o, &frames[nframes - 1]);
 	title = o.title != NULL ? emb_strdup(o.title) : title_from_meta(&frames[nframes - 1]);
 
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	script_begin(stdout, &o);
+	/*
+	 * The script is made in memory and written only when it is whole: an
+	 * error found on the way leaves stdout empty, so that "| gnuplot" does
+	 * not open (and empty) the output file.
+	 */
+	if ((fp = open_memstream(&script, &scriptlen)) == NULL)
+		emb_err(NULL, "out of memory");
+	script_begin(fp, &o);
 	for (i = 0; i < nframes; i++) {
 		view_init(&v, &o, &frames[i]);
 		ft = o.animate ? frame_title(title, &frames[i], i, nframes) : NULL;
-		script_frame(stdout, &o, &v, &c, ft ? ft : title, o.animate ? (int)i + 1 : 0);
+		script_frame(fp, &o, &v, &c, ft ? ft : title, o.animate ? (int)i + 1 : 0);
 		free(ft);
 		free(v.p);
 	}
-	script_end(stdout, &o);
+	script_end(fp, &o);
+	if (fclose(fp) != 0)
+		emb_err(NULL, "out of memory");
+	emb_fwrite(script, scriptlen, stdout);
+	free(script);
 	emb_close_stdout();
 
 	for (i = 0; i < nframes; i++)
