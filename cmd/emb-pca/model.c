@@ -267,6 +267,23 @@ model_report(const struct model *m, const char *name, int frame)
 	}
 }
 
+/* The input's metadata and this program's must fit in one header, emb(5). */
+static void
+check_room(const struct model *m, const struct source *s, const struct emb_frame *in,
+    const char *applied)
+{
+	size_t kept = 0, added, i;
+
+	for (i = 0; i < in->nmeta; i++)
+		kept += strncmp(in->meta[i].key, "pca.", 4) != 0 &&
+		    strcmp(in->meta[i].key, "reducer") != 0;
+	added = 7 + (m->method == RANDOMIZED ? 3 : 0) + (applied != NULL);
+	if (kept + added > EMB_MAX_META)
+		emb_err(input_label(s->in), "frame %d: %zu metadata entries, and PCA "
+		    "adds %zu: more than the %d of a header", s->frame, kept, added,
+		    EMB_MAX_META);
+}
+
 /* y = xs components' for c rows, a fixed block of rows per BLAS call. */
 static void
 project_rows(const struct model *m, const float *xs, size_t c, float *y)
@@ -297,6 +314,7 @@ project(const struct model *m, struct source *s, const struct emb_frame *in,
 	const float *x;
 	float *xs, *y;
 
+	check_room(m, s, in, applied);
 	memset(&out, 0, sizeof out);
 	out.kind = EMB_POINTS;
 	out.rows = in->rows;
