@@ -429,6 +429,29 @@ read_labels(struct emb_reader *r, struct emb_frame *f)
 		bad(r, "%zu labels for %zu rows x %zu fields", i, f->rows, f->nfields);
 }
 
+/* What emb(5) promises of a row of a graph, which its users rely on. */
+static void
+check_graph(struct emb_reader *r, const struct emb_frame *f)
+{
+	size_t i, j, k = f->cols;
+	const float *d;
+	const int32_t *x;
+
+	for (i = 0; i < f->rows; i++) {
+		d = f->data + i * k;
+		x = f->index + i * k;
+		for (j = 0; j < k; j++) {
+			if ((size_t)x[j] == i)
+				bad(r, "row %zu is listed as its own neighbour", i);
+			if (d[j] != d[j])
+				bad(r, "row %zu: neighbour %zu has a NaN distance", i, j);
+			if (j > 0 && d[j] < d[j - 1])
+				bad(r, "row %zu: distances are not in ascending order "
+				    "(neighbour %zu)", i, j);
+		}
+	}
+}
+
 void
 emb_read_rest(struct emb_reader *r, struct emb_frame *f)
 {
@@ -448,6 +471,7 @@ emb_read_rest(struct emb_reader *r, struct emb_frame *f)
 			f->index[i] = (int32_t)u;
 		}
 		emb_floats_le(f->data, n);
+		check_graph(r, f);
 		return;
 	}
 	if (r->rowsleft == f->rows) {

@@ -120,7 +120,7 @@ A, B = r.randn(40, 5).astype(np.float32), r.randn(30, 3).astype(np.float32)
 B[7] = B[3]    # an exact duplicate: a neighbour at distance 0
 with open('$T/two.emb', 'wb') as f:
     embio.write_points(f, A, [['a%d' % i, 'x y'] for i in range(40)], ['id', 'note'], {'source': 'two'})
-    embio.write_graph(f, np.zeros((40, 2)), np.zeros((40, 2)), {'old': 'yes'})
+    embio.write_graph(f, (np.arange(40)[:, None] + [1, 2]) % 40, np.zeros((40, 2)), {'old': 'yes'})
     embio.write_points(f, B, meta={'source': 'B'})
 "
 emb-knn -k 4 "$T/two.emb" >"$T/two.out"

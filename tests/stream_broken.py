@@ -12,9 +12,10 @@ LAB = b"EMB 1 points\nrows 2\ncols 1\nfields 1 word\nlabelbytes %d\nENDHDR\n"
 POINTS3 = b"EMB 1 points\nrows 3\ncols 1\nENDHDR\n" + struct.pack("<3f", 1, 2, 3)
 
 
-def graph(rows, k, idx):
+def graph(rows, k, idx, dist=None):
+    dist = dist if dist is not None else [0.5] * len(idx)
     return (b"EMB 1 graph\nrows %d\nk %d\nENDHDR\n" % (rows, k) +
-            struct.pack("<%di" % len(idx), *idx) + struct.pack("<%df" % len(idx), *[0.5] * len(idx)))
+            struct.pack("<%di" % len(idx), *idx) + struct.pack("<%df" % len(idx), *dist))
 
 
 cases = [
@@ -49,6 +50,9 @@ cases = [
     ("graph-index-range", POINTS3 + graph(3, 1, [1, 7, 0]), "neighbour index 7 of row 1 is out of range"),
     ("graph-negative-index", POINTS3 + graph(3, 1, [1, -1, 0]), "out of range"),
     ("graph-row-mismatch", POINTS3 + graph(4, 1, [1, 2, 3, 0]), "graph frame has 4 rows, its points frame 3"),
+    ("graph-self", POINTS3 + graph(3, 2, [1, 2, 0, 1, 0, 2], [0, 1, 0, 1, 0, 1]), "frame 2: row 1 is listed as its own neighbour$"),
+    ("graph-nan", POINTS3 + graph(3, 2, [1, 2, 0, 2, 0, 1], [0, 1, 0, float("nan"), 0, 1]), "frame 2: row 1: neighbour 1 has a NaN distance$"),
+    ("graph-unsorted", POINTS3 + graph(3, 2, [1, 2, 0, 2, 0, 1], [0, 1, 0, 1, 2, 1]), "frame 2: row 2: distances are not in ascending order"),
     ("graph-k-too-big", POINTS3 + graph(3, 3, [1] * 9), "k = 3 with 3 rows"),
     ("gzip-corrupt", gzip.compress(H + DATA)[:10] + b"\xff" * 30, ": bad gzip data: "),
     ("gzip-crc", gzip.compress(H + DATA)[:-8] + b"\0\0\0\0" + gzip.compress(H + DATA)[-4:], ": bad gzip data: incorrect data check$"),
