@@ -22,6 +22,18 @@ emb_init(const char *argv0)
 	signal(SIGPIPE, SIG_DFL);
 }
 
+/* A file name with control bytes (a zip entry's, say) is quoted like any input. */
+static const char *
+safe_name(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return emb_quote(s);
+	return s;
+}
+
 /* One line, written at once, so messages of programs in one pipe do not mix. */
 static void
 vwarn(const char *file, const char *where, const char *fmt, va_list ap)
@@ -31,7 +43,7 @@ vwarn(const char *file, const char *where, const char *fmt, va_list ap)
 
 	fflush(stdout);
 	n = snprintf(msg, sizeof msg, "%s: %s%s%s%s", emb_progname,
-	    file != NULL ? file : "", file != NULL ? ": " : "",
+	    file != NULL ? safe_name(file) : "", file != NULL ? ": " : "",
 	    where != NULL ? where : "", where != NULL ? ": " : "");
 	if (n < 0 || (size_t)n >= sizeof msg)
 		n = sizeof msg - 1;

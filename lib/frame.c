@@ -543,11 +543,19 @@ put_escaped(FILE *fp, const char *s, int escape_space)
 			emb_fwrite(p, 1, fp);	/* reports the error */
 }
 
+/*
+ * The header is made in memory and checked against the limits a reader
+ * holds it to, so no program writes a stream that it could not read back.
+ */
 void
-emb_write_header(FILE *fp, const struct emb_frame *f)
+emb_write_header(FILE *out, const struct emb_frame *f)
 {
-	size_t i;
+	char *hdr = NULL;
+	size_t len = 0, i;
+	FILE *fp;
 
+	if ((fp = open_memstream(&hdr, &len)) == NULL)
+		emb_err(NULL, "out of memory");
 	if (f->kind == EMB_GRAPH)
 		emb_printf(fp, "EMB %d graph\nrows %zu\nk %zu\n", EMB_VERSION,
 		    f->rows, f->cols);
@@ -568,6 +576,13 @@ emb_write_header(FILE *fp, const struct emb_frame *f)
 		emb_printf(fp, "\n");
 	}
 	emb_printf(fp, "ENDHDR\n");
+	if (fclose(fp) != 0)
+		emb_err(NULL, "out of memory");
+	if (len > EMB_MAX_HEADER)
+		emb_err(NULL, "the header to write is %zu bytes, over the %d bytes "
+		    "emb(5) allows (too much metadata)", len, EMB_MAX_HEADER);
+	emb_fwrite(hdr, len, out);
+	free(hdr);
 }
 
 void

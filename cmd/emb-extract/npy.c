@@ -119,7 +119,7 @@ descr(struct dict *d, struct dtype *dt)
 		bad(d, "structured dtypes are not supported");
 	string(d, s, sizeof s);
 	if (strlen(s) >= sizeof dt->name)
-		bad(d, "dtype '%.20s' is not supported", s);
+		bad(d, "dtype '%s' is not supported", emb_quote_n(s, strnlen(s, 20)));
 	memcpy(dt->name, s, strlen(s) + 1);
 	order = strchr("<>|=", *p) != NULL && *p ? *p++ : '=';
 	dt->big = order == '>';
@@ -134,7 +134,8 @@ descr(struct dict *d, struct dtype *dt)
 		return;
 	}
 	d->pos -= strlen(s) + 2;
-	bad(d, "dtype '%.20s' is not supported (f2, f4, f8, i1-i8, u1-u8)", s);
+	bad(d, "dtype '%s' is not supported (f2, f4, f8, i1-i8, u1-u8)",
+	    emb_quote_n(s, strnlen(s, 20)));
 }
 
 /* The header, leaving the input at the first byte of data. */
@@ -202,7 +203,7 @@ npy_header(struct job *j, struct input *in, struct array *a)
 			shape(&d, a);
 			have_shape = 1;
 		} else {
-			bad(&d, "unexpected key '%s'", key);
+			bad(&d, "unexpected key '%s'", emb_quote(key));
 		}
 		if (peek(&d) == ',')
 			d.pos++;
@@ -234,7 +235,7 @@ npy_read(struct job *j, struct input *in)
 			array_shape_string(&a, s, sizeof s);
 			emb_err(j->name, "byte %llu: shape %s of %s needs %llu bytes of "
 			    "data, the file has %llu", (unsigned long long)in_tell(in),
-			    s, a.dt.name, (unsigned long long)a.nbytes,
+			    s, emb_quote(a.dt.name), (unsigned long long)a.nbytes,
 			    (unsigned long long)left);
 		}
 	}

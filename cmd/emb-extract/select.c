@@ -123,8 +123,9 @@ filter_words(struct job *j, const struct emb_frame *lab)
 		if (slot[h] != i)
 			continue;
 		if (missing++ < 8 && len < 200)
-			len += snprintf(msg + len, sizeof msg - len, "%s'%.40s'",
-			    missing > 1 ? ", " : "", j->wordlist[i]);
+			len += snprintf(msg + len, sizeof msg - len, "%s'%s'",
+			    missing > 1 ? ", " : "", emb_quote_n(j->wordlist[i],
+			    strlen(j->wordlist[i]) < 40 ? strlen(j->wordlist[i]) : 40));
 	}
 	j->nsel = n;
 	if (missing > 0)
