@@ -28,7 +28,7 @@ static const struct {
 	{ "word2vec", FMT_WORD2VEC }, { "word2vec-binary", FMT_WORD2VEC_BIN },
 };
 
-const char *
+static const char *
 format_name(enum format fmt)
 {
 	size_t i;

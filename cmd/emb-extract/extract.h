@@ -156,7 +156,6 @@ void	 job_init(struct job *, const struct opts *, FILE *out);
 void	 job_reset(struct job *);
 void	 extract(struct job *, struct input *);
 void	 extract_list(struct job *, struct input *);
-const char *format_name(enum format);
 enum format format_by_name(const char *);
 float	*table_row(struct job *);
 float	*table_rows(struct job *, size_t);
@@ -182,7 +181,6 @@ void	 select_apply(struct job *, const struct emb_frame *lab);
 void	 select_labels(struct job *, const struct emb_frame *lab);
 void	 write_index_labels(struct job *);
 void	 labels_end(struct emb_frame *);
-void	 labels_drop(struct emb_frame *);
 size_t	 read_limit(const struct opts *);
 int	 opts_change_rows(const struct opts *);
 static inline size_t

@@ -64,11 +64,7 @@ filter_match(struct job *j, const struct emb_frame *lab)
 static uint64_t
 hash(const char *s)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return emb_hash(s, strlen(s));
 }
 
 /* Rows whose first label is in the word list, in the list's order. */
@@ -231,7 +227,7 @@ labels_end(struct emb_frame *f)
 	emb_labels_end(f);
 }
 
-void
+static void
 labels_drop(struct emb_frame *f)
 {
 	size_t i;
