@@ -16,8 +16,9 @@ r = np.random.RandomState(5)
 X = r.randn(40, 2).astype(np.float32)
 # labels with every C0 and C1 control, DEL, and the line and paragraph separators
 bad = [chr(c) for c in list(range(1, 32)) + [0x7f] + list(range(0x80, 0xa0)) + [0x2028, 0x2029]]
-lab = [['w%d%s' % (i, bad[i % len(bad)] * 2 if i >= 5 else ''), '$long' + 'xy'[i % 2]]
-       for i in range(40)]
+# two of them in each label after the fifth: all of them, in 35 rows
+lab = [['w%d%s' % (i, bad[2 * (i - 5) % len(bad)] + bad[(2 * (i - 5) + 1) % len(bad)]
+        if i >= 5 else ''), '$long' + 'xy'[i % 2]] for i in range(40)]
 with open('$T/p.emb', 'wb') as f:
     embio.write_points(f, X, lab, ['word', 'cls'], {'title': 'x'})
 with open('$T/anim.emb', 'wb') as f:
@@ -52,16 +53,38 @@ if command -v gnuplot >/dev/null; then
 	check "a failed emb-plot | gnuplot leaves the existing picture alone" grep -qx picture "$T/keep.png"
 fi
 
-# No control character of any kind, nor U+2028/U+2029, in the text of any terminal.
-for term in dumb svg html png; do
-	emb-plot -T "$term" -o "$T/x.$term" -L all --all-labels --highlight '^w1' -c cls \
-	    --title "$(printf 'a\302\237b\033c')" "$T/p.emb" >"$T/c.gp" 2>"$T/err" ||
-	    notok "-T $term with control characters: $(cat "$T/err")"
-	check "-T $term: no C0 or C1 control, DEL, U+2028 or U+2029 in the script" "$PY" -c "
+# No control character of any kind, nor U+2028/U+2029, in the text of any
+# terminal: in the script's strings (octal escapes decoded) and in what
+# gnuplot makes of them.
+cat >"$T/ctl.py" <<'PY'
 import re, sys
-s = open(sys.argv[1], 'rb').read().decode('utf-8')
-bad = re.findall('[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]', s)
-sys.exit('%d: %r' % (len(bad), sorted(set(bad))) if bad else 0)" "$T/c.gp"
+bad = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]')
+def check(text, what):
+    found = sorted(set(bad.findall(text)))
+    if found:
+        sys.exit('%s: %r' % (what, found))
+raw = open(sys.argv[1], 'rb').read()
+# every gnuplot string of the script, its escapes undone
+for m in re.finditer(rb'"((?:[^"\\\n]|\\.)*)"', raw):
+    b = re.sub(rb'\\([0-7]{1,3})', lambda o: bytes([int(o.group(1), 8)]), m.group(1))
+    check(b.decode('utf-8'), 'a string of the script')
+check(raw.decode('utf-8'), 'the script')
+for out in sys.argv[2:]:
+    text = open(out, 'rb').read().decode('utf-8')
+    # the dumb terminal's form feed before each page is its own
+    check(text.replace('\f', '') if out.endswith('.dumb') else text, out)
+PY
+for term in svg html dumb png; do
+	out=$T/x.$term
+	emb-plot -T "$term" -o "$out" -L all --all-labels --highlight '^w1' \
+	    --title "$(printf 'a\302\237b\033c\342\200\250d')" "$T/p.emb" >"$T/c.gp" 2>"$T/err" ||
+	    notok "-T $term with control characters: $(cat "$T/err")"
+	rendered=
+	if command -v gnuplot >/dev/null && [ "$term" != png ]; then
+		gnuplot "$T/c.gp" >/dev/null 2>&1 && rendered=$out
+	fi
+	check "-T $term: no C0 or C1 control, DEL, U+2028 or U+2029 in the text${rendered:+, script and page}" \
+	    "$PY" "$T/ctl.py" "$T/c.gp" $rendered
 done
 
 # Labels are compared whole: 301-byte class names that differ in the last byte are two classes.
@@ -91,3 +114,12 @@ fails 1 "^emb-plot: --arrows: no point is labelled 'a\\\\x1b\\[2Jb'$" \
     emb-plot --arrows "$(printf 'w0>a\033[2Jb')" "$T/p.emb"
 fails 1 "^emb-plot: --arrows: 'x\\\\x07y' is not FROM>TO$" "--arrows: a bad spec shown escaped" \
     emb-plot --arrows "$(printf 'x\007y')" "$T/p.emb"
+
+# --jsdir: where the page looks for gnuplot's JavaScript.
+emb-plot -T html --jsdir 'js/' -o "$T/j.html" "$T/p.emb" >"$T/j.gp"
+check "--jsdir: given to gnuplot's canvas terminal" grep -q '^set terminal canvas .* jsdir "js/"' "$T/j.gp"
+if command -v gnuplot >/dev/null; then
+	gnuplot "$T/j.gp" 2>/dev/null
+	check "--jsdir: the page loads its scripts from there" sh -c \
+	    "grep -q 'src=\"js/gnuplot_common.js\"' '$T/j.html' && ! grep -q '/usr/share/gnuplot' '$T/j.html'"
+fi
