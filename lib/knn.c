@@ -173,8 +173,8 @@ before(float da, int32_t ia, float db, int32_t ib)
 
 /* Put (d, j) in place of the top of a max-heap of m entries. */
 static inline __attribute__((always_inline)) void
-heap_replace(float *heap_dist, int32_t *hi, uint8_t *heap_is_new, size_t m, float d, int32_t j,
-    uint8_t flag)
+heap_replace(float *heap_dist, int32_t *hi, uint8_t *heap_is_new, size_t m, float d,
+    int32_t j, uint8_t flag)
 {
 	size_t p = 0, c;
 
@@ -544,9 +544,10 @@ exact_graph(struct exact *e, int threads, int progress)
 		for (b = 0; b < nb; b++) {
 			lo = b * BLOCK;
 			hi = lo + BLOCK < n ? lo + BLOCK : n;
-			block_products(e->X + lo * e->d, hi - lo, e->X + lo * e->d, hi - lo, e->d, G);
-			scan_block(e, G, iota + lo, hi - lo, lo, hi - lo, e->heap_dist + lo * e->m,
-			    e->hi + lo * e->m, e->thr + lo, 0);
+			block_products(e->X + lo * e->d, hi - lo, e->X + lo * e->d, hi - lo,
+			    e->d, G);
+			scan_block(e, G, iota + lo, hi - lo, lo, hi - lo,
+			    e->heap_dist + lo * e->m, e->hi + lo * e->m, e->thr + lo, 0);
 		}
 		/* Round r of the circle method pairs r with the spare player
 		 * and r+t with r-t: no block is in two pairs of a round. */
@@ -566,9 +567,10 @@ exact_graph(struct exact *e, int threads, int progress)
 				n0 = i0 + BLOCK < n ? BLOCK : n - i0;
 				i1 = q * BLOCK;
 				n1 = i1 + BLOCK < n ? BLOCK : n - i1;
-				block_products(e->X + i0 * e->d, n0, e->X + i1 * e->d, n1, e->d, G);
-				scan_block(e, G, iota + i0, n0, i1, n1, e->heap_dist + i0 * e->m,
-				    e->hi + i0 * e->m, e->thr + i0, 1);
+				block_products(e->X + i0 * e->d, n0, e->X + i1 * e->d, n1,
+				    e->d, G);
+				scan_block(e, G, iota + i0, n0, i1, n1,
+				    e->heap_dist + i0 * e->m, e->hi + i0 * e->m, e->thr + i0, 1);
 			}
 #pragma omp master
 			if (progress)
@@ -656,7 +658,8 @@ struct nndescent_state {
 	int32_t		*graph_index;
 	uint8_t		*graph_is_new;	/* 1: new since last sampled */
 	float		*thr;
-	uint32_t	*new_priority, *old_priority;	/* candidate heaps of ncand, by random priority */
+	/* candidate heaps of ncand entries, by random priority */
+	uint32_t	*new_priority, *old_priority;
 	int32_t		*new_index, *old_index;
 	struct updates	*lists;
 	size_t		 nlists;
@@ -770,8 +773,8 @@ apply_updates(struct nndescent_state *g, size_t nl, int t, int nt)
 static inline __attribute__((always_inline)) void
 maybe_update(struct nndescent_state *g, struct updates *l, int32_t p, int32_t q)
 {
-	float d = padded_distance(g->X + (size_t)p * g->dpad, g->X + (size_t)q * g->dpad, g->dpad,
-	    g->kind);
+	float d = padded_distance(g->X + (size_t)p * g->dpad, g->X + (size_t)q * g->dpad,
+	    g->dpad, g->kind);
 
 	if (d <= g->thr[p] || d <= g->thr[q])
 		add_update(l, p, q, d);
@@ -882,16 +885,18 @@ build_candidates(struct nndescent_state *g, size_t it, int t, int nt)
 			pr = (uint32_t)(hash_triple(h, a, b) >> 32);
 			if (g->graph_is_new[i * k + s]) {
 				if (i >= lo && i < hi)
-					cand_push(g->new_priority + i * ncand, g->new_index + i * ncand, ncand, pr, j);
+					cand_push(g->new_priority + i * ncand,
+					    g->new_index + i * ncand, ncand, pr, j);
 				if ((size_t)j >= lo && (size_t)j < hi)
-					cand_push(g->new_priority + j * ncand, g->new_index + j * ncand, ncand, pr,
-					    (int32_t)i);
+					cand_push(g->new_priority + j * ncand,
+					    g->new_index + j * ncand, ncand, pr, (int32_t)i);
 			} else {
 				if (i >= lo && i < hi)
-					cand_push(g->old_priority + i * ncand, g->old_index + i * ncand, ncand, pr, j);
+					cand_push(g->old_priority + i * ncand,
+					    g->old_index + i * ncand, ncand, pr, j);
 				if ((size_t)j >= lo && (size_t)j < hi)
-					cand_push(g->old_priority + j * ncand, g->old_index + j * ncand, ncand, pr,
-					    (int32_t)i);
+					cand_push(g->old_priority + j * ncand,
+					    g->old_index + j * ncand, ncand, pr, (int32_t)i);
 			}
 		}
 #pragma omp barrier
@@ -1040,8 +1045,9 @@ fill_random(struct nndescent_state *g, int threads)
 			tries++;
 			if (j == (size_t)i)
 				continue;
-			graph_push(g, (size_t)i, (int32_t)j, padded_distance(g->X + (size_t)i * g->dpad,
-			    g->X + j * g->dpad, g->dpad, g->kind));
+			graph_push(g, (size_t)i, (int32_t)j,
+			    padded_distance(g->X + (size_t)i * g->dpad, g->X + j * g->dpad,
+			    g->dpad, g->kind));
 		}
 	}
 }
