@@ -226,8 +226,8 @@ parse_count(struct emb_reader *r, const char *s, const char *key, uint64_t max,
 			bad(r, "%s: number too large", key);
 		v = v * 10 + (*p - '0');
 		if (v > max)
-			bad(r, "%s: %s is over the limit of %llu", key, s,
-			    (unsigned long long)max);
+			bad(r, "%s: %.*s is over the limit of %llu", key,
+			    (int)strspn(s, "0123456789"), s, (unsigned long long)max);
 	}
 	if (end != NULL)
 		*end = p;
