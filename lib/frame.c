@@ -261,7 +261,7 @@ parse_fields(struct emb_reader *r, struct emb_frame *f, const char *v)
 			bad(r, "fields: field name longer than %d bytes", EMB_MAX_FIELDNAME);
 		for (j = 0; j < i; j++)
 			if (strcmp(name, f->fieldnames[j]) == 0)
-				bad(r, "fields: '%s' given twice", name);
+				bad(r, "fields: '%s' given twice", emb_quote(name));
 		f->fieldnames[i] = name;
 		p += len;
 	}
@@ -281,13 +281,13 @@ parse_meta(struct emb_reader *r, struct emb_frame *f, char *v)
 	for (k = v; *k; k++)
 		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
 		    (*k >= '0' && *k <= '9') || *k == '_' || *k == '.' || *k == '-'))
-			bad(r, "meta: bad key '%s'", v);
+			bad(r, "meta: bad key '%s'", emb_quote(v));
 	unescape(r, sp + 1, "meta value");
 	if (strlen(sp + 1) > EMB_MAX_METAVAL)
 		bad(r, "meta: value longer than %d bytes", EMB_MAX_METAVAL);
 	for (i = 0; i < f->nmeta; i++)
 		if (strcmp(f->meta[i].key, v) == 0)
-			bad(r, "meta: key '%s' given twice", v);
+			bad(r, "meta: key '%s' given twice", emb_quote(v));
 	if (f->nmeta >= EMB_MAX_META)
 		bad(r, "more than %d meta lines", EMB_MAX_META);
 	f->meta = emb_realloc(f->meta, f->nmeta + 1, sizeof *f->meta);
@@ -323,7 +323,7 @@ emb_read_header(struct emb_reader *r, struct emb_frame *f)
 	else if (strcmp(p, "graph") == 0)
 		f->kind = EMB_GRAPH;
 	else
-		bad(r, "unknown frame kind '%.40s'", p);
+		bad(r, "unknown frame kind '%s'", emb_quote_n(p, strnlen(p, 40)));
 
 	for (;;) {
 		read_line(r, line, sizeof line, &hdr, 0);
@@ -354,7 +354,8 @@ emb_read_header(struct emb_reader *r, struct emb_frame *f)
 			p = strchr(line, ' ');
 			if (p != NULL)
 				*p = '\0';
-			bad(r, "unknown or repeated header key '%.40s'", line);
+			bad(r, "unknown or repeated header key '%s'",
+			    emb_quote_n(line, strnlen(line, 40)));
 		}
 	}
 

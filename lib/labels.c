@@ -30,7 +30,7 @@ emb_labels_begin(struct emb_frame *f, size_t nfields, char *const *names)
 			    n, EMB_MAX_FIELDNAME);
 		for (j = 0; j < i; j++)
 			if (strcmp(names[i], names[j]) == 0)
-				emb_err(NULL, "label field '%s' given twice", names[i]);
+				emb_err(NULL, "label field '%s' given twice", emb_quote(names[i]));
 		f->fieldnames[i] = emb_strdup(names[i]);
 	}
 	f->labelbuf = NULL;

@@ -53,6 +53,8 @@ cases = [
     ("meta-twice", b"EMB 1 points\nrows 2\ncols 2\nmeta a 1\nmeta a 2\nENDHDR\n" + DATA, "meta: key 'a' given twice"),
     ("meta-value-4097", b"EMB 1 points\nrows 2\ncols 2\nmeta a " + b"%41" * 4097 + b"\nENDHDR\n" + DATA, "meta: value longer than 4096 bytes"),
     ("meta-key-65", b"EMB 1 points\nrows 2\ncols 2\nmeta " + b"k" * 65 + b" v\nENDHDR\n" + DATA, "meta: bad key"),
+    ("meta-key-c1", b"EMB 1 points\nrows 2\ncols 2\nmeta a\xc2\x9b2J v\nENDHDR\n" + DATA, r"meta: bad key 'a\\xc2\\x9b2J'$"),
+    ("kind-c1", b"EMB 1 p\xc2\x9bts\nrows 2\ncols 2\nENDHDR\n" + DATA, r"unknown frame kind 'p\\xc2\\x9bts'$"),
     ("meta-key-char", b"EMB 1 points\nrows 2\ncols 2\nmeta a/b v\nENDHDR\n" + DATA, "meta: bad key"),
     ("fields-65", b"EMB 1 points\nrows 1\ncols 1\nfields 65" + b" f" * 65 + b"\nlabelbytes 65\nENDHDR\n" + DATA[:4] + b"\0" * 65, "fields: 65 is over the limit of 64"),
     ("field-name-257", b"EMB 1 points\nrows 1\ncols 1\nfields 1 " + b"n" * 257 + b"\nlabelbytes 1\nENDHDR\n" + DATA[:4] + b"\0", "field name longer than 256 bytes"),
