@@ -198,3 +198,9 @@ fails 1 "^emb-extract: the header to write is [0-9]+ bytes, over the 1048576 byt
     "--center on a header near 1 MiB: the header it would write is checked first" \
     emb-extract --center "$T/nearmax.emb"
 check "... and nothing on stdout" test ! -s "$T/out"
+
+# A directory or a missing file: one message naming it once.
+fails 1 "^emb-extract: $T: is a directory$" "a directory as input" emb-extract "$T"
+fails 1 "^emb-extract: $T: is a directory$" "a directory as -l" emb-extract -l "$T" "$T/two.tsv"
+fails 1 "^emb-extract: $T/none: No such file or directory$" "a missing --words @file" \
+    emb-extract --words @"$T/none" "$T/two.tsv"

@@ -20,14 +20,13 @@ struct dict {
 static void __attribute__((noreturn, format(printf, 2, 3)))
 bad(struct dict *d, const char *fmt, ...)
 {
-	char msg[300];
+	char where[64];
 	va_list ap;
 
+	snprintf(where, sizeof where, "byte %llu: npy header",
+	    (unsigned long long)(d->base + d->pos));
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	emb_err(d->name, "byte %llu: npy header: %s",
-	    (unsigned long long)(d->base + d->pos), msg);
+	emb_verr(d->name, where, fmt, ap);
 }
 
 static void
