@@ -88,3 +88,10 @@ fi
 emb-info -l "$T/nonexistent" "$T/b.emb" >"$T/out" 2>/dev/null
 check "-l after a missing file: the last file's labels, exit 1" \
     sh -c "[ $? -eq 1 ] && cmp -s '$T/out' '$T/l1'"
+
+# Labels made by emb-extract from a label file come through emb-info whole.
+printf '1\t2\n3\t4\n' >"$T/v.tsv"
+printf '%s\nshort\n' "$long" >"$T/v.labels"
+emb-extract -q -l "$T/v.labels" "$T/v.tsv" | emb-info -l >"$T/vl"
+printf '%s\nshort\n' "$long" >"$T/vlwant"
+check "a 4000-byte label from emb-extract -l, whole in emb-info -l" cmp -s "$T/vl" "$T/vlwant"
