@@ -60,10 +60,11 @@ check "two files make one listing of five frames" grep -q '^frame 5: points, 3 r
 check "an empty input is an empty stream" sh -c "emb-info '$T/empty' >'$T/empty.out' && [ -f '$T/empty.out' ] && [ ! -s '$T/empty.out' ]"
 
 # Escapes of either case are read; header keys in any order.
-printf 'EMB 1 points\ncols 1\nmeta note a%%2ab%%2Ac%%25\nfields 1 f%%20g\nlabelbytes 2\nrows 1\nENDHDR\n\0\0\200?x\0' >"$T/esc.emb"
+printf 'EMB 1 points\ncols 1\nmeta note a%%2ab%%2Ac%%25\nmeta u caf\303\251\nfields 1 f%%20g\nlabelbytes 2\nrows 1\nENDHDR\n\0\0\200?x\0' >"$T/esc.emb"
 emb-info "$T/esc.emb" >"$T/esc.info"
 check "escapes %2a and %2A both read, keys in any order" \
     sh -c "grep -q 'meta note = a\*b\*c%' '$T/esc.info' && grep -q 'labels: f g' '$T/esc.info'"
+check "UTF-8 in a header line" grep -q "meta u = caf$(printf '\303\251')\$" "$T/esc.info"
 
 # Broken streams: one line, exit 1, from a file and from a pipe.
 "$PY" "$ROOT/tests/stream_broken.py" "$T" >"$T/cases"
