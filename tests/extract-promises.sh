@@ -61,3 +61,11 @@ u = embio.read(t + "/loc.utf8.emb")[0]["labels"]
 c = embio.read(t + "/loc.c.emb")[0]["labels"]
 assert u == [["\u00e9"], ["ab"]] and c == [["ab"]], (u, c)
 PY
+
+# --rows: reading stops after row to, so what follows is never parsed.
+printf '1 2\n3 4\n5 6\n7 8\nnot numbers\n' >"$T/tail.tsv"
+emb-extract --rows 1:4 "$T/tail.tsv" >"$T/rows.emb" 2>"$T/err"
+check "--rows 1:4 stops after row 3: the bad line 5 is not read" \
+    sh -c "[ ! -s '$T/err' ] && emb-info -t '$T/rows.emb' | tr '\t' ' ' | tr '\n' ' ' | grep -qx '3 4 5 6 7 8 '"
+fails 1 "tail.tsv: line 5, value 1: 'not' is not a number" "--rows 1: reads on to the bad line" \
+    emb-extract --rows 1: "$T/tail.tsv"
