@@ -125,11 +125,10 @@ const char *emb_input_name(const struct emb_input *);
 int	emb_input_regular(const struct emb_input *);	/* a plain, uncompressed file */
 int	emb_input_compressed(const struct emb_input *);	/* gzip */
 uint64_t emb_input_size(const struct emb_input *);	/* regular: bytes left */
-uint64_t emb_input_tell(const struct emb_input *);	/* decoded bytes taken */
 long	emb_input_lineno(const struct emb_input *);	/* of the last line read */
 uint64_t emb_input_skip(struct emb_input *, uint64_t n);	/* what there was */
 void	emb_input_unread(struct emb_input *, const void *, size_t n);	/* n just read */
-int	emb_input_fileno(const struct emb_input *);
+int	emb_input_fileno(const struct emb_input *);	/* regular: for pread, mmap */
 void	emb_input_close(struct emb_input *);
 
 /* frame.c: reading and writing frames. */

@@ -304,12 +304,6 @@ emb_input_size(const struct emb_input *in)
 	return in->regular && in->size > in->taken ? in->size - in->taken : 0;
 }
 
-uint64_t
-emb_input_tell(const struct emb_input *in)
-{
-	return in->taken;
-}
-
 long
 emb_input_lineno(const struct emb_input *in)
 {
@@ -369,7 +363,7 @@ emb_input_skip(struct emb_input *in, uint64_t n)
 	return done;
 }
 
-/* The descriptor and where the input began in it, for reading a plain file at offsets. */
+/* The descriptor, for reading a plain file at offsets (pread, mmap). */
 int
 emb_input_fileno(const struct emb_input *in)
 {
