@@ -31,29 +31,44 @@ min(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
-/* The upper triangle of X'X (X: c x d) into part, tile by tile. */
+/*
+ * The upper triangle of X'X (X: c x d) times unscale, added to cov (d x d,
+ * double), a tile at a time: each tile by one single-threaded OpenBLAS call
+ * into the thread's own buffer, then summed into its own part of cov.
+ */
 static void
-gram_upper(const float *X, size_t c, size_t d, float *part)
+gram_add(const float *X, size_t c, size_t d, double unscale, double *cov)
 {
 	size_t nt = (d + TILE - 1) / TILE;
 	long t, ntiles = (long)(nt * (nt + 1) / 2);
 
-#pragma omp parallel for schedule(dynamic, 1) num_threads(pca_threads)
-	for (t = 0; t < ntiles; t++) {
-		size_t bi = 0, r = (size_t)t, i0, j0, ni, nj;
+#pragma omp parallel num_threads(pca_threads)
+	{
+		float *part = emb_alloc(TILE * TILE, sizeof *part);
 
-		while (r >= nt - bi)
-			r -= nt - bi++;
-		i0 = bi * TILE;
-		j0 = (bi + r) * TILE;
-		ni = min(TILE, d - i0);
-		nj = min(TILE, d - j0);
-		if (r == 0)
-			cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, ni, c, 1.0f,
-			    X + i0, d, 0.0f, part + i0 * d + i0, d);
-		else
-			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni, nj, c,
-			    1.0f, X + i0, d, X + j0, d, 0.0f, part + i0 * d + j0, d);
+#pragma omp for schedule(dynamic, 1)
+		for (t = 0; t < ntiles; t++) {
+			size_t bi = 0, r = (size_t)t, i0, j0, ni, nj, a, b;
+
+			while (r >= nt - bi)
+				r -= nt - bi++;
+			i0 = bi * TILE;
+			j0 = (bi + r) * TILE;
+			ni = min(TILE, d - i0);
+			nj = min(TILE, d - j0);
+			if (r == 0)
+				cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, ni, c,
+				    1.0f, X + i0, d, 0.0f, part, TILE);
+			else
+				cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni,
+				    nj, c, 1.0f, X + i0, d, X + j0, d, 0.0f, part, TILE);
+			for (a = 0; a < ni; a++) {
+				double *row = cov + (i0 + a) * d + j0;
+				for (b = r == 0 ? a : 0; b < nj; b++)
+					row[b] += part[a * TILE + b] * unscale;
+			}
+		}
+		free(part);
 	}
 }
 
@@ -182,23 +197,16 @@ covariance(struct model *m, struct source *s, int center, double *mean)
 	struct moments mo;
 	size_t d = s->cols, n = s->rows, c, i, j, l;
 	double *cov, unscale;
-	float *part;
 	const float *x;
 
 	moments_init(&mo, s, center);
 	cov = emb_zalloc(emb_mul(d, d), sizeof *cov);
-	part = emb_alloc(emb_mul(d, d), sizeof *part);
 	source_begin(s, "covariance");
 	for (i = 0; (c = source_next(s, &x)) > 0; i++) {
 		unscale = shifted(&mo, x, c, i == 0, 1);
-		gram_upper(mo.xs, c, d, part);
-#pragma omp parallel for private(l) schedule(static) num_threads(pca_threads)
-		for (j = 0; j < d; j++)
-			for (l = j; l < d; l++)
-				cov[j * d + l] += part[j * d + l] * unscale;
+		gram_add(mo.xs, c, d, unscale, cov);
 	}
 	source_end(s);
-	free(part);
 	m->total = moments_finish(&mo, mean);
 	for (j = 0; j < d; j++) {
 		for (l = j; l < d; l++)
