@@ -10,11 +10,13 @@
 #define SYNOPSIS "emb-plot [-h] [-c field] [-L n | all] [-o file] [-s WxH] [-T terminal] " \
 	"[-x col] [-y col] [-z col] [--all-labels] [--animate] [--arrows from>to,...] " \
 	"[--density] [--highlight regex] [--jsdir dir] [--label-field field] " \
-	"[--label-match regex] [--path] [--title text] [--view rot,tilt] [file ...]"
+	"[--label-match regex] [--matrix] [--path] [--similarity] [--title text] " \
+	"[--view rot,tilt] [file ...]"
 
 enum {
 	OPT_ALL_LABELS = 256, OPT_ANIMATE, OPT_ARROWS, OPT_DENSITY, OPT_HIGHLIGHT,
-	OPT_JSDIR, OPT_LABEL_FIELD, OPT_LABEL_MATCH, OPT_PATH, OPT_TITLE, OPT_VIEW,
+	OPT_JSDIR, OPT_LABEL_FIELD, OPT_LABEL_MATCH, OPT_MATRIX, OPT_PATH, OPT_SIMILARITY,
+	OPT_TITLE, OPT_VIEW,
 };
 
 static const struct option longopts[] = {
@@ -27,7 +29,9 @@ static const struct option longopts[] = {
 	{ "jsdir",       required_argument, NULL, OPT_JSDIR },
 	{ "label-field", required_argument, NULL, OPT_LABEL_FIELD },
 	{ "label-match", required_argument, NULL, OPT_LABEL_MATCH },
+	{ "matrix",      no_argument,       NULL, OPT_MATRIX },
 	{ "path",        no_argument,       NULL, OPT_PATH },
+	{ "similarity",  no_argument,       NULL, OPT_SIMILARITY },
 	{ "title",       required_argument, NULL, OPT_TITLE },
 	{ "view",        required_argument, NULL, OPT_VIEW },
 	{ NULL, 0, NULL, 0 },
@@ -67,6 +71,20 @@ parse_view(struct opts *o, const char *s)
 	o->rot = emb_parse_double(rot, 0, 360, "--view rotation");
 	o->tilt = emb_parse_double(comma + 1, 0, 180, "--view tilt");
 	o->view = 1;
+}
+
+/* --similarity and --matrix: the options that apply, and a terminal that draws images. */
+static void
+heatmap_opts(const struct opts *o)
+{
+	if (o->colour || o->nlabels >= 0 || o->col[0] >= 0 || o->col[1] >= 0 ||
+	    o->col[2] >= 0 || o->all_labels || o->animate || o->arrows || o->density ||
+	    o->highlight || o->label_match || o->path || o->view)
+		conflict("--similarity and --matrix take only -o, -s, -T, --jsdir, "
+		    "--label-field and --title");
+	if (o->term->id == T_DUMB)
+		conflict("--similarity and --matrix draw images, which the dumb terminal "
+		    "cannot: use -T png, svg, pdf, html, gif, sixel, qt, wxt or x11");
 }
 
 static void
@@ -130,6 +148,13 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case OPT_LABEL_MATCH:
 			o->label_match = optarg;
 			break;
+		case OPT_MATRIX:
+		case OPT_SIMILARITY:
+			c = c == OPT_MATRIX ? HEAT_MATRIX : HEAT_SIMILARITY;
+			if (o->heatmap && o->heatmap != c)
+				conflict("--similarity and --matrix are two pictures: one at a time");
+			o->heatmap = c;
+			break;
 		case OPT_PATH:
 			o->path = 1;
 			break;
@@ -159,6 +184,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		conflict("--density colours by point count; it cannot go with -c");
 	if (o->jsdir != NULL && o->term->id != T_HTML)
 		conflict("--jsdir is for -T html");
+	if (o->heatmap)
+		heatmap_opts(o);
 	if (o->term->cells && o->width > 1000)
 		emb_err(NULL, "-s: dumb output is at most 1000 characters wide");
 	term_size(o);
@@ -310,6 +337,28 @@ frame_title(const char *base, const struct emb_frame *f, size_t i, size_t n)
 	return t;
 }
 
+static int
+heatmap_main(const struct opts *o, struct emb_frame *f)
+{
+	static char outbuf[1 << 20];
+	char *meta = title_from_meta(f), *title;
+	const char *what = o->heatmap == HEAT_SIMILARITY ? "cosine similarity of the rows" :
+	    "values of the rows";
+
+	heatmap_check(o, f);
+	title = emb_alloc(strlen(meta) + strlen(what) + 3, 1);
+	sprintf(title, "%s, %s", what, meta);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	script_begin(stdout, o);
+	heatmap_write(stdout, o, f, o->title != NULL ? o->title : title);
+	script_end(stdout, o);
+	emb_close_stdout();
+	free(title);
+	free(meta);
+	emb_frame_free(f);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -324,6 +373,8 @@ main(int argc, char *argv[])
 	emb_init(argv[0]);
 	parse_opts(&o, argc, argv);
 	frames = read_input(argc - optind, argv + optind, &o, &nframes);
+	if (o.heatmap)
+		return heatmap_main(&o, &frames[nframes - 1]);
 	pick_columns(&o, &frames[nframes - 1]);
 	colour_setup(&c, &o, &frames[nframes - 1]);
 	title = o.title != NULL ? emb_strdup(o.title) : title_from_meta(&frames[nframes - 1]);
