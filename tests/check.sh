@@ -91,6 +91,20 @@ near "effective rank = numpy's" "$(get "$T/g.tsv" effective_rank)" "$er" 0.001
 near "mean 10-NN distance = numpy's" "$(get "$T/g.tsv" knn_mean)" "$knn" 0.0001
 near "hubness (skewness of 10-occurrence counts) = numpy's" "$(get "$T/g.tsv" hubness)" "$hub" 0.001
 
+# More columns than rows: the eigenvalues come from the Gram matrix, the same nonzero ones.
+$PY -c '
+import sys; sys.path.insert(0, sys.argv[1]); import embio, numpy as np
+rng = np.random.default_rng(2)
+X = (rng.normal(size=(300, 20)) @ rng.normal(size=(20, 600)) + 0.1 * rng.normal(size=(300, 600)))
+embio.write_points(open(sys.argv[2], "wb"), X.astype(np.float32))
+w = np.clip(np.linalg.eigvalsh(np.cov(X.astype(np.float32).astype(np.float64).T)), 0, None)
+p = w / w.sum()
+print(w.max() / w.sum(), np.exp(-(p[p > 0] * np.log(p[p > 0])).sum()))' "$ROOT/tests" "$T/wide.emb" >"$T/w.ref"
+read -r wpc1 wer <"$T/w.ref"
+emb-info --check -t "$T/wide.emb" >"$T/w.tsv"
+near "300 x 600: PC1 share from the Gram matrix = numpy's" "$(get "$T/w.tsv" pc1_share)" "$wpc1" 0.001
+near "300 x 600: effective rank from the Gram matrix = numpy's" "$(get "$T/w.tsv" effective_rank)" "$wer" 0.001
+
 # --class: clusters labelled by cluster agree, random labels at chance.
 emb-info --check -t --class class "$T/classes.emb" >"$T/c.tsv"
 near "--class: neighbours share the cluster label" "$(get "$T/c.tsv" same_class)" 1 0.01
