@@ -38,6 +38,7 @@ verdict "the bundled GloVe words" "$T/glove.emb" structured
 verdict "GloVe with its columns shuffled" "$T/glove-shuffled.emb" random
 verdict "identical rows plus noise 1e-4" "$T/collapsed.emb" collapsed
 verdict "a 5-d Gaussian in 50-d" "$T/g5.emb" structured
+verdict "5 clusters in 30-d (closer neighbours, the same TwoNN dimension)" "$T/classes.emb" structured
 verdict "sinusoidal positional encodings" "$T/pe.emb" structured
 
 # Exact counts: rows 3, 17, 40, 41 not finite; 70 and 71 (-0) zero; 50 51 52 = 5, 60 = 7, 71 = 70.
@@ -142,6 +143,7 @@ is_n=$(get "$T/n1.tsv" sample)
 check "-n 1000: a sample of 1000 rows ($is_n)" test "$is_n" = 1000
 check "-n 1000: still random" test "$(get "$T/n1.tsv" verdict)" = random
 emb-info --check -t -n 1000 --seed 7 "$T/gauss.emb" >"$T/n7.tsv"
+check "--seed: written back whole" test "$(emb-info --check -t --seed 9007199254740993 "$T/dupnan.emb" | get /dev/stdin seed)" = 9007199254740993
 check "--seed: another sample" sh -c "! cmp -s '$T/n1.tsv' '$T/n7.tsv'"
 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 emb-info --check -n 1000 --seed 7 "$T/gauss.emb" >"$T/t1.txt"
 OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 emb-info --check -n 1000 --seed 7 "$T/gauss.emb" >"$T/t2.txt"

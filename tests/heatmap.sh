@@ -102,6 +102,11 @@ import sys; sys.path.insert(0, sys.argv[1]); import embio, numpy as np
 embio.write_points(sys.stdout.buffer, np.full((4, 3), np.nan, np.float32))' "$ROOT/tests" >"$T/nan.emb"
 fails 1 "no value of the points is finite" "all NaN" emb-plot --matrix -T png "$T/nan.emb"
 check "  ... with nothing written" test ! -s "$T/out"
+$PY -c '
+import sys; sys.path.insert(0, sys.argv[1]); import embio, numpy as np
+X = np.zeros((4, 3), np.float32); X[1, 1] = np.inf
+embio.write_points(sys.stdout.buffer, X)' "$ROOT/tests" >"$T/zero.emb"
+fails 1 "no row has a direction" "--similarity of zero rows" emb-plot --similarity -T png "$T/zero.emb"
 
 # Hostile labels as tick labels: gnuplot runs the script, nothing executes, every label shows.
 mkdir "$T/run"

@@ -137,7 +137,7 @@ tsv_line(const char *key, const char *fmt, double v, double ref)
 	emb_printf(stdout, "%s\t", key);
 	emb_printf(stdout, fmt, v);
 	emb_printf(stdout, "\t");
-	if (!isnan(ref) || strcmp(key, "period") == 0)
+	if (!isnan(ref))
 		emb_printf(stdout, "%.6g", ref);
 	emb_printf(stdout, "\n");
 }
@@ -151,7 +151,7 @@ tsv(const struct check *c, const struct check_opts *o)
 	tsv_line("rows", "%.0f", c->f->rows, NAN);
 	tsv_line("cols", "%.0f", c->f->cols, NAN);
 	tsv_line("sample", "%.0f", c->m, NAN);
-	tsv_line("seed", "%.0f", (double)o->seed, NAN);
+	emb_printf(stdout, "seed\t%llu\t\n", (unsigned long long)o->seed);
 	tsv_line("nonfinite_rows", "%.0f", c->nonfinite, NAN);
 	tsv_line("zero_rows", "%.0f", c->zero, NAN);
 	tsv_line("duplicate_rows", "%.0f", c->dup, c->dupgroups);

@@ -202,7 +202,8 @@ datablock(FILE *fp, const struct heat *h)
 void
 heatmap_check(const struct opts *o, const struct emb_frame *f)
 {
-	size_t i;
+	size_t i, j;
+	double s;
 
 	if (f->rows == 0 || f->cols == 0)
 		emb_err(NULL, "the points frame is empty (%zu x %zu)", f->rows, f->cols);
@@ -211,6 +212,15 @@ heatmap_check(const struct opts *o, const struct emb_frame *f)
 			break;
 	if (i == f->rows * f->cols)
 		emb_err(NULL, "no value of the points is finite");
+	for (i = 0; o->heatmap == HEAT_SIMILARITY && i < f->rows; i++) {
+		for (s = 0, j = 0; j < f->cols; j++)
+			s += (double)f->data[i * f->cols + j] * f->data[i * f->cols + j];
+		if (isfinite(s) && s > 0)
+			break;
+	}
+	if (i == f->rows)
+		emb_err(NULL, "no row has a direction (each is zero or not finite): "
+		    "no cosine similarity");
 	if (o->label_field != NULL && emb_field_index(f, o->label_field) < 0)
 		no_field("--label-field", f, o->label_field);
 }
