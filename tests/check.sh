@@ -127,6 +127,20 @@ miss = [b for b in need if not any(abs(g - b) <= 1 for g in got)]
 extra = [g for g in got if g >= 16 and not any(abs(g - b) <= 1 for b in want)]
 print("# bins", sorted(round(g) for g in got), "missing", miss, "extra", extra, file=sys.stderr)
 sys.exit(bool(miss or extra or len(need) < 10))' "$T/pe.tsv" "$T/pe.periods"
+check "--positions: the periods and their power are numpy's Hann periodogram's" $PY -c '
+import sys; sys.path.insert(0, sys.argv[1]); import embio, numpy as np
+X = np.asarray(embio.last_points(sys.argv[2])["data"], np.float64)
+n = len(X)
+Y = (X - X.mean(0)) * np.hanning(n)[:, None]
+p = (np.abs(np.fft.rfft(Y, axis=0)) ** 2).sum(1)
+tot, med = p[1:].sum(), np.median(p[1:])
+pk = [k for k in range(2, len(p) - 1) if p[k] > p[k - 1] and p[k] >= p[k + 1]
+      and p[k] >= 0.01 * tot and p[k] >= 8 * med]
+pk.sort(key=lambda k: -p[k])
+got = [l.split("\t") for l in open(sys.argv[3]) if l.startswith("period\t")]
+ok = len(got) == len(pk) and all(abs(float(g[1]) - n / k) < 1e-3 and
+    abs(float(g[2]) - p[k] / tot) < 1e-4 for g, k in zip(got, pk))
+sys.exit(not ok)' "$ROOT/tests" "$T/pe.emb" "$T/pe.tsv"
 adj=$(get "$T/pe.tsv" adjacent_cos) rnd=$(get "$T/pe.tsv" adjacent_cos 3)
 check "--positions: adjacent rows far more alike than random pairs ($adj vs $rnd)" \
     awk -v a="$adj" -v r="$rnd" 'BEGIN { exit !(a > 0.9 && a > r + 0.4) }'
