@@ -4,6 +4,23 @@
 
 #include "check.h"
 
+/* The --check options; a usage error in one line if they do not go together. */
+void
+check_options(struct check_opts *co, int check, int mode, int more)
+{
+	const char *msg = NULL;
+
+	if (check && mode != 0 && mode != 't')
+		msg = "--check cannot go with -g or -l";
+	else if (!check && more)
+		msg = "-n, --class, --positions and --seed are for --check";
+	if (msg != NULL) {
+		emb_warn(NULL, "%s", msg);
+		exit(2);
+	}
+	co->tsv = mode == 't';
+}
+
 /* "--class F: no such label field (the fields are: a, b)", in one line. */
 static void __attribute__((noreturn))
 no_field(const struct emb_frame *f, const char *name)

@@ -83,4 +83,5 @@ void	verdict(struct check *);
 void	report(const struct check *, const struct check_opts *);
 
 /* check.c */
+void	check_options(struct check_opts *, int check, int mode, int more);
 int	check_main(int argc, char *argv[], const struct check_opts *);

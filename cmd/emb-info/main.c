@@ -21,23 +21,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The --check options; a usage error in one line if they do not go together. */
-static void
-check_options(struct check_opts *co, int check, int mode, int more)
-{
-	const char *msg = NULL;
-
-	if (check && mode != 0 && mode != 't')
-		msg = "--check cannot go with -g or -l";
-	else if (!check && more)
-		msg = "-n, --class, --positions and --seed are for --check";
-	if (msg != NULL) {
-		emb_warn(NULL, "%s", msg);
-		exit(2);
-	}
-	co->tsv = mode == 't';
-}
-
 static void
 stats(const char *what, const float *v, size_t n, size_t stride, size_t cols)
 {

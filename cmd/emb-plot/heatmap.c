@@ -198,8 +198,29 @@ datablock(FILE *fp, const struct heat *h)
 	emb_printf(fp, "EOD\n");
 }
 
-/* Everything is checked before heatmap_write writes a byte. */
+static void __attribute__((noreturn))
+usage_error(const char *msg)
+{
+	emb_warn(NULL, "%s", msg);
+	exit(2);
+}
+
+/* --similarity and --matrix: the options that apply, and a terminal that draws images. */
 void
+heatmap_opts(const struct opts *o)
+{
+	if (o->colour || o->nlabels >= 0 || o->col[0] >= 0 || o->col[1] >= 0 ||
+	    o->col[2] >= 0 || o->all_labels || o->animate || o->arrows || o->density ||
+	    o->highlight || o->label_match || o->path || o->view)
+		usage_error("--similarity and --matrix take only -o, -s, -T, --jsdir, "
+		    "--label-field and --title");
+	if (o->term->id == T_DUMB)
+		usage_error("--similarity and --matrix draw images, which the dumb terminal "
+		    "cannot: use -T png, svg, pdf, html, gif, sixel, qt, wxt or x11");
+}
+
+/* Everything is checked before a byte is written. */
+static void
 heatmap_check(const struct opts *o, const struct emb_frame *f)
 {
 	size_t i, j;
@@ -225,7 +246,7 @@ heatmap_check(const struct opts *o, const struct emb_frame *f)
 		no_field("--label-field", f, o->label_field);
 }
 
-void
+static void
 heatmap_write(FILE *fp, const struct opts *o, const struct emb_frame *f, const char *title)
 {
 	struct heat h;
@@ -244,4 +265,26 @@ heatmap_write(FILE *fp, const struct opts *o, const struct emb_frame *f, const c
 	emb_printf(fp, "plot $heat using 1:2:3 with image%s notitle\n",
 	    o->term->id == T_HTML ? " pixels" : "");
 	free(h.v);
+}
+
+/* The picture of the last points frame f, from options heatmap_opts accepted. */
+void
+heatmap_main(const struct opts *o, struct emb_frame *f)
+{
+	static char outbuf[1 << 20];
+	char *meta = title_from_meta(f), *title;
+	const char *what = o->heatmap == HEAT_SIMILARITY ? "cosine similarity of the rows" :
+	    "values of the rows";
+
+	heatmap_check(o, f);
+	title = emb_alloc(strlen(meta) + strlen(what) + 3, 1);
+	sprintf(title, "%s, %s", what, meta);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	script_begin(stdout, o);
+	heatmap_write(stdout, o, f, o->title != NULL ? o->title : title);
+	script_end(stdout, o);
+	emb_close_stdout();
+	free(title);
+	free(meta);
+	emb_frame_free(f);
 }

@@ -73,20 +73,6 @@ parse_view(struct opts *o, const char *s)
 	o->view = 1;
 }
 
-/* --similarity and --matrix: the options that apply, and a terminal that draws images. */
-static void
-heatmap_opts(const struct opts *o)
-{
-	if (o->colour || o->nlabels >= 0 || o->col[0] >= 0 || o->col[1] >= 0 ||
-	    o->col[2] >= 0 || o->all_labels || o->animate || o->arrows || o->density ||
-	    o->highlight || o->label_match || o->path || o->view)
-		conflict("--similarity and --matrix take only -o, -s, -T, --jsdir, "
-		    "--label-field and --title");
-	if (o->term->id == T_DUMB)
-		conflict("--similarity and --matrix draw images, which the dumb terminal "
-		    "cannot: use -T png, svg, pdf, html, gif, sixel, qt, wxt or x11");
-}
-
 static void
 parse_opts(struct opts *o, int argc, char *argv[])
 {
@@ -337,28 +323,6 @@ frame_title(const char *base, const struct emb_frame *f, size_t i, size_t n)
 	return t;
 }
 
-static int
-heatmap_main(const struct opts *o, struct emb_frame *f)
-{
-	static char outbuf[1 << 20];
-	char *meta = title_from_meta(f), *title;
-	const char *what = o->heatmap == HEAT_SIMILARITY ? "cosine similarity of the rows" :
-	    "values of the rows";
-
-	heatmap_check(o, f);
-	title = emb_alloc(strlen(meta) + strlen(what) + 3, 1);
-	sprintf(title, "%s, %s", what, meta);
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	script_begin(stdout, o);
-	heatmap_write(stdout, o, f, o->title != NULL ? o->title : title);
-	script_end(stdout, o);
-	emb_close_stdout();
-	free(title);
-	free(meta);
-	emb_frame_free(f);
-	return 0;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -373,8 +337,11 @@ main(int argc, char *argv[])
 	emb_init(argv[0]);
 	parse_opts(&o, argc, argv);
 	frames = read_input(argc - optind, argv + optind, &o, &nframes);
-	if (o.heatmap)
-		return heatmap_main(&o, &frames[nframes - 1]);
+	if (o.heatmap) {
+		heatmap_main(&o, &frames[nframes - 1]);
+		free(frames);
+		return 0;
+	}
 	pick_columns(&o, &frames[nframes - 1]);
 	colour_setup(&c, &o, &frames[nframes - 1]);
 	title = o.title != NULL ? emb_strdup(o.title) : title_from_meta(&frames[nframes - 1]);

@@ -144,8 +144,8 @@ void	 density_write(FILE *, const char *name, const struct view *, const struct 
 #define HEAT_BINS	512	/* cells along an axis; more rows or columns are averaged */
 #define HEAT_BINS_HTML	128	/* the same for -T html */
 enum { HEAT_SIMILARITY = 1, HEAT_MATRIX };
-void	 heatmap_check(const struct opts *, const struct emb_frame *);
-void	 heatmap_write(FILE *, const struct opts *, const struct emb_frame *, const char *title);
+void	 heatmap_opts(const struct opts *);
+void	 heatmap_main(const struct opts *, struct emb_frame *f);
 
 /* script.c */
 void	 script_begin(FILE *, const struct opts *);
