@@ -57,6 +57,25 @@ is_tsv "neighbourhoods on the distinct rows" distinct_rows 291
 emb-info --check "$T/dupnan.emb" >"$T/d.txt"
 check "the text report names them by label" grep -q "duplicates of earlier rows   5 (3 distinct rows repeated), e.g. 'w50' = 'w5'" "$T/d.txt"
 
+# Labels from the input are escaped: no control byte reaches the terminal, no line is faked.
+$PY -c '
+import sys; sys.path.insert(0, sys.argv[1]); import embio, numpy as np
+X = np.random.default_rng(4).normal(size=(40, 5))
+X[1, 0] = np.nan
+X[3] = X[2]
+X[5] = 0
+labels = [["w%d" % i] for i in range(40)]
+labels[1] = ["\x1b]0;pwned\x07"]
+labels[3] = ["a\nverdict: random"]
+labels[5] = ["\x1b[31mred\r"]
+embio.write_points(open(sys.argv[2], "wb"), X.astype(np.float32), labels)' "$ROOT/tests" "$T/evil.emb"
+emb-info --check "$T/evil.emb" >"$T/evil.txt"
+check "hostile labels in the text report: no control byte, one verdict line" $PY -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+sys.exit(any(b < 32 and b != 10 for b in d) or d.count(b"\nverdict: ") != 1 or
+         b"\\x1b]0;pwned\\x07" not in d)' "$T/evil.txt"
+
 # TwoNN: the known dimension within 10%, and numpy's estimate on the same points within 1%.
 for m in plane:2 g5:5; do
 	name=${m%:*} dim=${m#*:}
