@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! need_py numpy; then
-	skip "emb-info --check" "python3-numpy is not installed"
+	skip_required "emb-info --check" "python3-numpy is not installed"
 	exit 0
 fi
 emb-extract "$ROOT/examples/glove-100d-2k.txt.gz" >"$T/glove.emb" || notok "extract GloVe"

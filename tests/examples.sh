@@ -74,7 +74,7 @@ run_example() {
 		return
 	fi
 	if grep -q 'gnuplot' "$f" && ! command -v gnuplot >/dev/null; then
-		skip "$name" "no gnuplot"
+		skip_required "$name" "no gnuplot"
 		return
 	fi
 	sed -f "$T/names.sed" "$f" >"$T/cmd"

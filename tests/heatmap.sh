@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v gnuplot >/dev/null || ! need_py numpy; then
-	skip "emb-plot heat maps" "gnuplot or python3-numpy is not installed"
+	skip_required "emb-plot heat maps" "gnuplot or python3-numpy is not installed"
 	exit 0
 fi
 P="$PY $ROOT/tests/plot_check.py"

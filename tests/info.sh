@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! need_py numpy; then
-	skip "emb-info" "no numpy for $PY"
+	skip_required "emb-info" "no numpy for $PY"
 	exit 0
 fi
 long=$(printf '%04000d' 5)

@@ -5,7 +5,7 @@
 R=$ROOT/tests/knn_ref.py
 
 if ! need_py numpy sklearn; then
-	skip "emb-knn --against" "no numpy or sklearn for $PY"
+	skip_required "emb-knn --against" "no numpy or sklearn for $PY"
 	exit 0
 fi
 # the shared Fashion-MNIST, or else the 2,000 bundled images

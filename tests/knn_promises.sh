@@ -7,7 +7,7 @@
 EX=$ROOT/examples
 
 if ! need_py numpy; then
-	skip "emb-knn promises" "no numpy for $PY"
+	skip_required "emb-knn promises" "no numpy for $PY"
 	exit 0
 fi
 emb-extract -q "$EX/glove-100d-2k.txt.gz" >"$T/glove.emb"

@@ -7,7 +7,7 @@ R=$ROOT/tests/knn_ref.py
 F=$ROOT/tests/fixtures/knn
 
 if ! need_py numpy sklearn; then
-	skip "emb-knn words" "no numpy or sklearn for $PY"
+	skip_required "emb-knn words" "no numpy or sklearn for $PY"
 	exit 0
 fi
 gensim=
@@ -101,7 +101,7 @@ else
 	    emb-knn -q Frogs "$T/glove.emb"
 fi
 
-[ -n "$gensim" ] || skip "gensim live" "no gensim for $PY: compared with committed answers only"
+[ -n "$gensim" ] || skip_required "gensim live" "no gensim for $PY: compared with committed answers only"
 
 # bad input
 printf ': s\na b c d\nfoo bar baz\n' >"$T/three.txt"

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! need_py numpy sklearn; then
-	skip "emb-pca against scikit-learn" "no numpy or sklearn for $PY"
+	skip_required "emb-pca against scikit-learn" "no numpy or sklearn for $PY"
 	exit 0
 fi
 

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! need_py numpy; then
-	skip "emb-pca promises" "no numpy for $PY"
+	skip_required "emb-pca promises" "no numpy for $PY"
 	exit 0
 fi
 "$PY" -c "

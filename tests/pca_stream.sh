@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! need_py numpy; then
-	skip "emb-pca stream tests" "no numpy for $PY"
+	skip_required "emb-pca stream tests" "no numpy for $PY"
 	exit 0
 fi
 

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v gnuplot >/dev/null || ! need_py numpy; then
-	skip "emb-plot" "gnuplot or python3-numpy is not installed"
+	skip_required "emb-plot" "gnuplot or python3-numpy is not installed"
 	exit 0
 fi
 N=2000

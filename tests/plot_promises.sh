@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! need_py numpy; then
-	skip "emb-plot promises" "no numpy for $PY"
+	skip_required "emb-plot promises" "no numpy for $PY"
 	exit 0
 fi
 long=$(printf '%0300d' 1)
@@ -105,7 +105,7 @@ if command -v gnuplot >/dev/null; then
 		notok "-T html --density: files $(ls -A "$T/cwd" "$T/page" | tr '\n' ' '); $(head -c 200 "$T/err")"
 	fi
 else
-	skip "-T html --density" "no gnuplot"
+	skip_required "-T html --density" "no gnuplot"
 fi
 
 # Input quoted in messages: control bytes escaped.

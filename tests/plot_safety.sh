@@ -5,11 +5,11 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v gnuplot >/dev/null; then
-	skip "gnuplot safety" "gnuplot is not installed"
+	skip_required "gnuplot safety" "gnuplot is not installed"
 	exit 0
 fi
 if ! need_py numpy; then
-	skip "gnuplot safety" "python3-numpy is not installed"
+	skip_required "gnuplot safety" "python3-numpy is not installed"
 	exit 0
 fi
 H="$PY $ROOT/tests/plot_hostile.py"

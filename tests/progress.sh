@@ -59,5 +59,5 @@ embio.write_points(sys.stdout.buffer, np.random.RandomState(1).randn(3000, 800).
 		notok "emb-pca -v: $(head -c 300 "$T/tty" | tr '\n' '|')"
 	fi
 else
-	skip "emb-pca's meter" "no numpy for $PY"
+	skip_required "emb-pca's meter" "no numpy for $PY"
 fi
