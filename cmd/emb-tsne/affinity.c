@@ -92,12 +92,34 @@ sort_row(int32_t *col, float *val, size_t k, int32_t *pair)
  * Merge row i of the conditional matrix (a, sorted) with column i (b, sorted
  * by row): with out == NULL only count the union.
  */
-static size_t
-merge(const int32_t *ac, const float *av, size_t na, const int32_t *bc,
-    const float *bv, size_t nb, int32_t self, double scale, int32_t *oc, float *ov)
+static float
+lookup(const int32_t *col, const float *cond, size_t k, int32_t row, int32_t want)
 {
-	size_t x = 0, y = 0, m = 0;
-	int32_t c;
+	const int32_t *c = &col[(size_t)row * k];
+	size_t lo = 0, hi = k, mid;
+	float v = 0;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (c[mid] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* a graph may list a neighbour twice: both count, as in the row */
+	for (; lo < k && c[lo] == want; lo++)
+		v += cond[(size_t)row * k + lo];
+	return v;
+}
+
+static size_t
+merge(const int32_t *col, const float *cond, size_t k, size_t i,
+    const int32_t *bc, size_t nb, double scale, int32_t *oc, float *ov)
+{
+	const int32_t *ac = &col[i * k];
+	const float *av = &cond[i * k];
+	size_t x = 0, y = 0, m = 0, na = k;
+	int32_t c, self = (int32_t)i;
 	double v;
 
 	while (x < na || y < nb) {
@@ -108,8 +130,12 @@ merge(const int32_t *ac, const float *av, size_t na, const int32_t *bc,
 		v = 0;
 		while (x < na && ac[x] == c)
 			v += av[x++];
-		while (y < nb && bc[y] == c)
-			v += bv[y++];
+		if (y < nb && bc[y] == c) {
+			if (oc != NULL)
+				v += lookup(col, cond, k, c, self);
+			while (y < nb && bc[y] == c)
+				y++;
+		}
 		if (c == self)
 			continue;
 		if (oc != NULL) {
@@ -122,20 +148,26 @@ merge(const int32_t *ac, const float *av, size_t na, const int32_t *bc,
 }
 
 /*
- * P from the first k of gk neighbours a row (idx, dist: n x gk).  dist is
- * overwritten with the conditional probabilities.  square: the distances
+ * P from the first k of gk neighbours a row (idx, dist: n x gk), which are
+ * overwritten: each row's first k columns become its conditional
+ * probabilities, sorted by column, packed k a row.  square: the distances
  * are Euclidean and are squared first.
  */
 void
-affinities(struct csr *P, const int32_t *idx, float *dist, size_t n, size_t gk,
+affinities(struct csr *P, int32_t *idx, float *dist, size_t n, size_t gk,
     size_t k, int square, const struct options *o)
 {
-	int32_t *col = emb_alloc(emb_mul(n, k), sizeof *col);
-	float *cond = emb_alloc(emb_mul(n, k), sizeof *cond);
+	int32_t *col = idx, *tcol;
+	float *cond = dist;
 	size_t *tptr = emb_zalloc(n + 1, sizeof *tptr), *fill, i, j, nnz;
-	int32_t *tcol;
-	float *tval;
 	double scale = 1.0 / (2.0 * (double)n);
+
+	/* packed in place, forwards: row r moves from r * gk down to r * k */
+	if (gk != k)
+		for (i = 0; i < n; i++) {
+			memmove(&col[i * k], &idx[i * gk], k * sizeof *col);
+			memmove(&cond[i * k], &dist[i * gk], k * sizeof *cond);
+		}
 
 #pragma omp parallel
 	{
@@ -147,9 +179,8 @@ affinities(struct csr *P, const int32_t *idx, float *dist, size_t n, size_t gk,
 #pragma omp for schedule(static)
 		for (r = 0; r < n; r++) {
 			for (c = 0; c < k; c++) {
-				double x = dist[r * gk + c];
+				double x = cond[r * k + c];
 				d[c] = (float)(square ? x * x : x);
-				col[r * k + c] = idx[r * gk + c];
 				Pi[c] = 0;
 			}
 			if (o->affinity == A_UNIFORM)
@@ -168,7 +199,6 @@ affinities(struct csr *P, const int32_t *idx, float *dist, size_t n, size_t gk,
 		free(d);
 		free(pair);
 	}
-	(void)dist;
 
 	/* the transpose, each of its rows in ascending order of source row */
 	for (i = 0; i < n * k; i++)
@@ -178,35 +208,26 @@ affinities(struct csr *P, const int32_t *idx, float *dist, size_t n, size_t gk,
 	fill = emb_alloc(n, sizeof *fill);
 	memcpy(fill, tptr, n * sizeof *fill);
 	tcol = emb_alloc(emb_mul(n, k), sizeof *tcol);
-	tval = emb_alloc(emb_mul(n, k), sizeof *tval);
 	for (i = 0; i < n; i++)
-		for (j = 0; j < k; j++) {
-			size_t at = fill[col[i * k + j]]++;
-			tcol[at] = (int32_t)i;
-			tval[at] = cond[i * k + j];
-		}
+		for (j = 0; j < k; j++)
+			tcol[fill[col[i * k + j]]++] = (int32_t)i;
 	free(fill);
 
 	P->n = n;
 	P->ptr = emb_alloc(n + 1, sizeof *P->ptr);
 	P->ptr[0] = 0;
 	for (i = 0; i < n; i++)
-		P->ptr[i + 1] = P->ptr[i] + merge(&col[i * k], &cond[i * k], k,
-		    &tcol[tptr[i]], &tval[tptr[i]], tptr[i + 1] - tptr[i],
-		    (int32_t)i, scale, NULL, NULL);
+		P->ptr[i + 1] = P->ptr[i] + merge(col, cond, k, i, &tcol[tptr[i]],
+		    tptr[i + 1] - tptr[i], scale, NULL, NULL);
 	nnz = P->ptr[n];
 	P->col = emb_alloc(nnz ? nnz : 1, sizeof *P->col);
 	P->val = emb_alloc(nnz ? nnz : 1, sizeof *P->val);
 #pragma omp parallel for schedule(static)
 	for (i = 0; i < n; i++)
-		merge(&col[i * k], &cond[i * k], k, &tcol[tptr[i]], &tval[tptr[i]],
-		    tptr[i + 1] - tptr[i], (int32_t)i, scale, &P->col[P->ptr[i]],
-		    &P->val[P->ptr[i]]);
-	free(col);
-	free(cond);
+		merge(col, cond, k, i, &tcol[tptr[i]], tptr[i + 1] - tptr[i], scale,
+		    &P->col[P->ptr[i]], &P->val[P->ptr[i]]);
 	free(tptr);
 	free(tcol);
-	free(tval);
 }
 
 void

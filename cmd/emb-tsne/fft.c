@@ -1,13 +1,17 @@
 /*
  * 2-D repulsion by polynomial interpolation on a grid and FFT convolution
  * (Linderman et al. 2019, FIt-SNE's nbody_fft): the map's square is cut into
- * boxes of width about 1 (at least 50 a side), each with 3 x 3 equispaced
+ * boxes of width 1 (at least 50 a side), each with 3 x 3 equispaced
  * interpolation nodes; the charges 1, x and y are spread to the nodes by
- * Lagrange weights, convolved with the kernels w and w^((dof+1)/dof) by real
- * FFTs of a zero-padded grid of twice the nodes a side, and read back.
- * Single precision; FFTW plans are made once per grid size and run
- * single-threaded, the nine transforms of a step side by side.  Every sum
- * has a fixed order, so the bits do not depend on the threads.
+ * Lagrange weights, convolved with the kernel w and its force term f by
+ * real FFTs of a grid of twice the nodes a side, zero-padded, and read back.
+ *
+ * The 2-D transforms are done as batches of 1-D ones, eight rows or columns
+ * a plan, so that the zero half of the padded rows is skipped going forward
+ * and the unwanted half of the rows coming back, and so that two threads
+ * share the work evenly; each 1-D transform runs in one thread with a plan
+ * made once per size by FFTW_ESTIMATE, and every sum has a fixed order: the
+ * bits do not depend on the threads.  Single precision throughout.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -20,29 +24,67 @@
 
 #define NINTERP		3
 #define MIN_BOXES	50
-#define MAX_PLANS	64
+#define BOX_WIDTH	1.0f
+#define BATCH		8	/* rows or columns a plan */
+#define MAX_PLANS	32
 
 struct plan {
 	int		m;
-	fftwf_plan	fwd, inv;
+	fftwf_plan	row_fwd, col_fwd, col_inv, row_inv;
 };
 
 struct fft {
 	struct plan	 plan[MAX_PLANS];
 	int		 nplans;
-	size_t		 cap;		/* floats in each real grid */
-	float		*real[5];	/* charges 1, x, y; kernels w, f: then results */
-	fftwf_complex	*spec[5];
-	fftwf_complex	*prod[4];
+	size_t		 rcap, ccap;
+	float		*real[3];	/* charges 1, x, y, then the potentials */
+	float		*kreal;		/* a kernel on the whole grid */
+	fftwf_complex	*spec[5];	/* charges' spectra, then the kernels' w and f */
+	int		 kern_m;	/* the kernels' spectra are for this grid, */
+	float		 kern_hs;	/* node spacing */
+	double		 kern_dof;	/* and dof */
 	size_t		 ncap;
 	int32_t		*cell;		/* per point: first node x, first node y */
 	float		*weight;	/* per point: 3 weights in x, 3 in y */
 };
 
+/* Strides that keep every row, and every eighth column, 64-byte aligned. */
+static size_t
+real_stride(int m)
+{
+	return ((size_t)m + 15) / 16 * 16;
+}
+
+static size_t
+cplx_stride(int m)
+{
+	return ((size_t)m / 2 + 1 + 7) / 8 * 8;
+}
+
+static size_t
+round8(size_t x)
+{
+	return (x + BATCH - 1) / BATCH * BATCH;
+}
+
 struct fft *
 fft_new(void)
 {
 	return emb_zalloc(1, sizeof(struct fft));
+}
+
+static void
+drop_plans(struct fft *t)
+{
+	int i;
+
+	for (i = 0; i < t->nplans; i++) {
+		fftwf_destroy_plan(t->plan[i].row_fwd);
+		fftwf_destroy_plan(t->plan[i].col_fwd);
+		fftwf_destroy_plan(t->plan[i].col_inv);
+		fftwf_destroy_plan(t->plan[i].row_inv);
+	}
+	t->nplans = 0;
 }
 
 void
@@ -52,16 +94,12 @@ fft_free(struct fft *t)
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nplans; i++) {
-		fftwf_destroy_plan(t->plan[i].fwd);
-		fftwf_destroy_plan(t->plan[i].inv);
-	}
-	for (i = 0; i < 5; i++) {
+	drop_plans(t);
+	for (i = 0; i < 3; i++)
 		fftwf_free(t->real[i]);
+	fftwf_free(t->kreal);
+	for (i = 0; i < 5; i++)
 		fftwf_free(t->spec[i]);
-	}
-	for (i = 0; i < 4; i++)
-		fftwf_free(t->prod[i]);
 	free(t->cell);
 	free(t->weight);
 	free(t);
@@ -88,60 +126,72 @@ good_boxes(int want)
 	}
 }
 
+static void *
+grid_alloc(size_t n, size_t size, int m)
+{
+	void *p = fftwf_malloc(emb_mul(n, size));
+
+	if (p == NULL)
+		emb_err(NULL, "out of memory for a %d x %d grid", m, m);
+	return p;
+}
+
+/* Room for an m x m grid; plans made for smaller arrays stay valid. */
 static void
 grow(struct fft *t, int m)
 {
-	size_t need = (size_t)m * m, cneed = (size_t)m * (m / 2 + 1);
-	int i;
+	size_t rs = real_stride(m), cs = cplx_stride(m), i;
+	size_t rneed = round8((size_t)m) * rs, cneed = round8((size_t)m) * cs;
 
-	if (need <= t->cap)
+	if (rneed <= t->rcap && cneed <= t->ccap)
 		return;
-	for (i = 0; i < t->nplans; i++) {
-		fftwf_destroy_plan(t->plan[i].fwd);
-		fftwf_destroy_plan(t->plan[i].inv);
-	}
-	t->nplans = 0;
-	for (i = 0; i < 5; i++) {
+	drop_plans(t);
+	for (i = 0; i < 3; i++) {
 		fftwf_free(t->real[i]);
+		t->real[i] = grid_alloc(rneed, sizeof(float), m);
+	}
+	fftwf_free(t->kreal);
+	t->kreal = grid_alloc(rneed, sizeof(float), m);
+	for (i = 0; i < 5; i++) {
 		fftwf_free(t->spec[i]);
-		t->real[i] = fftwf_alloc_real(need);
-		t->spec[i] = fftwf_alloc_complex(cneed);
-		if (t->real[i] == NULL || t->spec[i] == NULL)
-			emb_err(NULL, "out of memory for a %d x %d grid", m, m);
+		t->spec[i] = grid_alloc(cneed, sizeof(fftwf_complex), m);
+		memset(t->spec[i], 0, cneed * sizeof(fftwf_complex));
 	}
-	for (i = 0; i < 4; i++) {
-		fftwf_free(t->prod[i]);
-		if ((t->prod[i] = fftwf_alloc_complex(cneed)) == NULL)
-			emb_err(NULL, "out of memory for a %d x %d grid", m, m);
-	}
-	t->cap = need;
+	t->rcap = rneed;
+	t->ccap = cneed;
+	t->kern_m = 0;
 }
 
 static struct plan *
 plan_for(struct fft *t, int m)
 {
-	int i;
+	int i, n = m, rs, cs;
+	struct plan *p;
 
 	grow(t, m);
 	for (i = 0; i < t->nplans; i++)
 		if (t->plan[i].m == m)
 			return &t->plan[i];
 	if (t->nplans == MAX_PLANS) {
-		fftwf_destroy_plan(t->plan[0].fwd);
-		fftwf_destroy_plan(t->plan[0].inv);
-		memmove(&t->plan[0], &t->plan[1], (MAX_PLANS - 1) * sizeof t->plan[0]);
-		t->nplans--;
+		drop_plans(t);
 	}
-	i = t->nplans++;
-	t->plan[i].m = m;
+	p = &t->plan[t->nplans++];
+	p->m = m;
+	rs = (int)real_stride(m);
+	cs = (int)cplx_stride(m);
 	/* ESTIMATE: the same algorithm every run, so the same bits */
-	t->plan[i].fwd = fftwf_plan_dft_r2c_2d(m, m, t->real[0], t->spec[0],
-	    FFTW_ESTIMATE);
-	t->plan[i].inv = fftwf_plan_dft_c2r_2d(m, m, t->prod[0], t->real[0],
-	    FFTW_ESTIMATE);
-	if (t->plan[i].fwd == NULL || t->plan[i].inv == NULL)
+	p->row_fwd = fftwf_plan_many_dft_r2c(1, &n, BATCH, t->real[0], NULL, 1, rs,
+	    t->spec[0], NULL, 1, cs, FFTW_ESTIMATE);
+	p->col_fwd = fftwf_plan_many_dft(1, &n, BATCH, t->spec[0], NULL, cs, 1,
+	    t->spec[0], NULL, cs, 1, FFTW_FORWARD, FFTW_ESTIMATE);
+	p->col_inv = fftwf_plan_many_dft(1, &n, BATCH, t->spec[0], NULL, cs, 1,
+	    t->spec[0], NULL, cs, 1, FFTW_BACKWARD, FFTW_ESTIMATE);
+	p->row_inv = fftwf_plan_many_dft_c2r(1, &n, BATCH, t->spec[0], NULL, 1, cs,
+	    t->real[0], NULL, 1, rs, FFTW_ESTIMATE);
+	if (p->row_fwd == NULL || p->col_fwd == NULL || p->col_inv == NULL ||
+	    p->row_inv == NULL)
 		emb_err(NULL, "FFTW cannot plan a %d x %d transform", m, m);
-	return &t->plan[i];
+	return p;
 }
 
 /* Lagrange weights at the nodes 1/6, 1/2, 5/6 of a box, for u in [0, 1]. */
@@ -155,15 +205,21 @@ lagrange(float u, float *w)
 	w[2] = (u - a) * (u - b) / (2 * h * h);
 }
 
-double
-repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
+struct grid {
+	int	 nb, n1, m;
+	size_t	 rs, cs, rows;	/* strides; rows of the charges, n1 rounded up */
+	float	 lo, bw, hs, mid;
+};
+
+/*
+ * Boxes of width 1 once the map is 50 wide: then the node spacing is the
+ * same from one step to the next, and so are the kernels' spectra.
+ */
+static void
+layout(struct grid *g, const float *Y, size_t n)
 {
-	float lo = Y[0], hi = Y[0], bw, hs, mid;
-	int nb, n1, m;
-	size_t i, cm, mm;
-	struct plan *p;
-	double zall = 0;
-	float *table;
+	float lo = Y[0], hi = Y[0];
+	size_t i;
 
 	for (i = 0; i < 2 * n; i++) {
 		if (Y[i] < lo)
@@ -171,18 +227,77 @@ repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
 		if (Y[i] > hi)
 			hi = Y[i];
 	}
-	nb = (int)ceilf((hi - lo) * (getenv("TSNE_IPI") ? atof(getenv("TSNE_IPI")) : 1));
-	nb = good_boxes(nb > MIN_BOXES ? nb : MIN_BOXES);
-	n1 = NINTERP * nb;
-	m = 2 * n1;
-	mm = (size_t)m * m;
-	cm = (size_t)m * (m / 2 + 1);
-	bw = (hi - lo) / nb;
-	if (!(bw > 0))
-		bw = 1e-6f;
-	hs = bw / NINTERP;
-	mid = (lo + hi) / 2;
-	p = plan_for(t, m);
+	if (hi - lo <= MIN_BOXES * BOX_WIDTH) {
+		g->nb = MIN_BOXES;
+		g->bw = (hi - lo) / g->nb;
+		if (!(g->bw > 0))
+			g->bw = 1e-6f;
+	} else {
+		g->nb = good_boxes((int)ceilf((hi - lo) / BOX_WIDTH));
+		g->bw = BOX_WIDTH;
+		lo -= (g->nb * g->bw - (hi - lo)) / 2;
+	}
+	g->lo = lo;
+	g->n1 = NINTERP * g->nb;
+	g->m = 2 * g->n1;
+	g->rs = real_stride(g->m);
+	g->cs = cplx_stride(g->m);
+	g->rows = round8((size_t)g->n1);
+	g->hs = g->bw / NINTERP;
+	g->mid = lo + g->nb * g->bw / 2;
+}
+
+/* The kernel (w or f) at every offset of the padded grid, wrapped around. */
+static void
+fill_kernel(float *k, const struct grid *g, double dof, int force, size_t lo,
+    size_t hi)
+{
+	size_t r, s, m = (size_t)g->m, n1 = (size_t)g->n1;
+	double w, f, hs2 = (double)g->hs * g->hs;
+
+	for (r = lo; r < hi; r++) {
+		size_t dr = r <= n1 ? r : m - r;
+		for (s = 0; s < m; s++) {
+			size_t ds = s <= n1 ? s : m - s;
+			kernel(hs2 * (double)(dr * dr + ds * ds), dof, &w, &f);
+			k[r * g->rs + s] = (float)(force ? f : w);
+		}
+		for (; s < g->rs; s++)
+			k[r * g->rs + s] = 0;
+	}
+}
+
+static void
+spread(struct fft *t, const struct grid *g, const float *Y, size_t n, int c)
+{
+	float *grid = t->real[c];
+	size_t q;
+
+	memset(grid, 0, g->rows * g->rs * sizeof *grid);
+	for (q = 0; q < n; q++) {
+		const float *wx = &t->weight[6 * q], *wy = wx + 3;
+		float ch = c == 0 ? 1 : Y[2 * q + c - 1] - g->mid;
+		float *at = &grid[(size_t)t->cell[2 * q + 1] * g->rs + t->cell[2 * q]];
+		int a, b;
+
+		for (b = 0; b < NINTERP; b++)
+			for (a = 0; a < NINTERP; a++)
+				at[(size_t)b * g->rs + a] += ch * wy[b] * wx[a];
+	}
+}
+
+double
+repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
+{
+	struct grid g;
+	struct plan *p;
+	size_t i, rb, cb, m;
+	double zall = 0, self = 0, near[5][5], *own, *zrow;
+	int kern;
+
+	layout(&g, Y, n);
+	m = (size_t)g.m;
+	p = plan_for(t, g.m);
 	if (n > t->ncap) {
 		free(t->cell);
 		free(t->weight);
@@ -190,105 +305,158 @@ repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
 		t->weight = emb_alloc(emb_mul(n, 6), sizeof *t->weight);
 		t->ncap = n;
 	}
-
-#pragma omp parallel for schedule(static)
-	for (i = 0; i < n; i++) {
-		int c;
-		for (c = 0; c < 2; c++) {
-			float u = (Y[2 * i + c] - lo) / bw;
-			int b = (int)u;
-			if (b >= nb)
-				b = nb - 1;
-			if (b < 0)
-				b = 0;
-			t->cell[2 * i + c] = b * NINTERP;
-			lagrange(u - b, &t->weight[6 * i + 3 * c]);
+	kern = !(t->kern_m == g.m && t->kern_hs == g.hs && t->kern_dof == dof);
+	t->kern_m = g.m;
+	t->kern_hs = g.hs;
+	t->kern_dof = dof;
+	rb = g.rows / BATCH;		/* batches of charge rows */
+	cb = g.cs / BATCH;		/* batches of columns */
+	own = emb_alloc(n ? n : 1, sizeof *own);
+	zrow = emb_alloc(m, sizeof *zrow);
+	for (int a = 0; a < 5; a++)
+		for (int b = 0; b < 5; b++) {
+			double w, f;
+			kernel((double)g.hs * g.hs * ((a - 2) * (a - 2) + (b - 2) * (b - 2)),
+			    dof, &w, &f);
+			near[a][b] = w;
 		}
-	}
 
-	/* the kernels at every offset of the padded grid, wrapped around */
-	table = emb_alloc((size_t)2 * (n1 + 1), sizeof *table);
-	for (i = 0; i <= (size_t)n1; i++)
-		table[i] = (float)((double)i * i * hs * hs);
-#pragma omp parallel for schedule(dynamic, 1)
-	for (int job = 0; job < 5; job++) {
-		int task = 4 - job;	/* the kernels, the longest, first */
-		float *g = t->real[task];
-		size_t r, s;
+#pragma omp parallel
+	{
+		size_t j;
+		int c;
 
-		memset(g, 0, mm * sizeof *g);
-		if (task < 3) {
-			/* charge 1, x - mid or y - mid, spread to the nodes */
-			size_t q;
-			for (q = 0; q < n; q++) {
-				const float *wx = &t->weight[6 * q], *wy = wx + 3;
-				float ch = task == 0 ? 1 : Y[2 * q + task - 1] - mid;
-				float *row = &g[(size_t)t->cell[2 * q + 1] * m + t->cell[2 * q]];
-				int a, b;
+#pragma omp for schedule(static)
+		for (j = 0; j < n; j++)
+			for (c = 0; c < 2; c++) {
+				float u = (Y[2 * j + c] - g.lo) / g.bw;
+				int b = (int)u;
+				if (b >= g.nb)
+					b = g.nb - 1;
+				if (b < 0)
+					b = 0;
+				t->cell[2 * j + c] = b * NINTERP;
+				lagrange(u - b, &t->weight[6 * j + 3 * c]);
+			}
+
+		/* the kernels' spectra, when the grid changed: w into spec[3], f into spec[4] */
+		if (kern)
+			for (c = 0; c < 2; c++) {
+				size_t mb = round8(m) / BATCH;
+#pragma omp for schedule(static)
+				for (j = 0; j < mb; j++) {
+					size_t hi = (j + 1) * BATCH < m ? (j + 1) * BATCH : m;
+					fill_kernel(t->kreal, &g, dof, c, j * BATCH, hi);
+					if (hi < (j + 1) * BATCH)
+						memset(&t->kreal[hi * g.rs], 0,
+						    ((j + 1) * BATCH - hi) * g.rs * sizeof(float));
+				}
+#pragma omp for schedule(static)
+				for (j = 0; j < mb; j++)
+					fftwf_execute_dft_r2c(p->row_fwd,
+					    &t->kreal[j * BATCH * g.rs],
+					    &t->spec[3 + c][j * BATCH * g.cs]);
+#pragma omp for schedule(static)
+				for (j = 0; j < cb; j++)
+					fftwf_execute_dft(p->col_fwd, &t->spec[3 + c][j * BATCH],
+					    &t->spec[3 + c][j * BATCH]);
+			}
+
+#pragma omp for schedule(dynamic, 1)
+		for (c = 0; c < 3; c++)
+			spread(t, &g, Y, n, c);
+
+		/* forward: the nonzero rows only, then every column */
+#pragma omp for schedule(static)
+		for (j = 0; j < 3 * rb; j++) {
+			size_t ch = j / rb, r = (j % rb) * BATCH;
+			fftwf_complex *s = t->spec[ch];
+			fftwf_execute_dft_r2c(p->row_fwd, &t->real[ch][r * g.rs],
+			    &s[r * g.cs]);
+		}
+#pragma omp for schedule(static)
+		for (j = 0; j < 3; j++)
+			memset(&t->spec[j][g.rows * g.cs], 0,
+			    (m - g.rows) * g.cs * sizeof(fftwf_complex));
+#pragma omp for schedule(static)
+		for (j = 0; j < 3 * cb; j++) {
+			fftwf_complex *s = &t->spec[j / cb][(j % cb) * BATCH];
+			fftwf_execute_dft(p->col_fwd, s, s);
+		}
+
+		/*
+		 * Z = sum_i sum_j w_ij = <c0, w * c0> over the nodes, by Parseval
+		 * sum_k W_k |C0_k|^2 / m^2 (the half spectrum's inner columns
+		 * twice); then the charges' spectra times the force kernel's.
+		 */
+#pragma omp for schedule(static)
+		for (j = 0; j < m; j++) {
+			const fftwf_complex *k = &t->spec[3][j * g.cs], *s = &t->spec[0][j * g.cs];
+			size_t e, h = m / 2 + 1;
+			double z = 0;
+			for (e = 0; e < h; e++)
+				z += (e == 0 || e == h - 1 ? 1 : 2) * (double)k[e][0] *
+				    ((double)s[e][0] * s[e][0] + (double)s[e][1] * s[e][1]);
+			zrow[j] = z;
+		}
+#pragma omp for schedule(static)
+		for (j = 0; j < 3 * m; j++) {
+			const fftwf_complex *k = &t->spec[4][(j % m) * g.cs];
+			fftwf_complex *s = &t->spec[j / m][(j % m) * g.cs];
+			size_t e;
+			for (e = 0; e < g.cs; e++) {
+				float re = k[e][0] * s[e][0] - k[e][1] * s[e][1];
+				float im = k[e][0] * s[e][1] + k[e][1] * s[e][0];
+				s[e][0] = re;
+				s[e][1] = im;
+			}
+		}
+
+		/* back: every column, then the wanted rows only */
+#pragma omp for schedule(static)
+		for (j = 0; j < 3 * cb; j++) {
+			fftwf_complex *s = &t->spec[j / cb][(j % cb) * BATCH];
+			fftwf_execute_dft(p->col_inv, s, s);
+		}
+#pragma omp for schedule(static)
+		for (j = 0; j < 3 * rb; j++) {
+			size_t ch = j / rb, r = (j % rb) * BATCH;
+			fftwf_execute_dft_c2r(p->row_inv, &t->spec[ch][r * g.cs],
+			    &t->real[ch][r * g.rs]);
+		}
+
+		/* read back at the points; each point's own share of Z as the nodes see it */
+#pragma omp for schedule(static)
+		for (j = 0; j < n; j++) {
+			const float *wx = &t->weight[6 * j], *wy = wx + 3;
+			size_t at = (size_t)t->cell[2 * j + 1] * g.rs + t->cell[2 * j];
+			float phi[3] = { 0, 0, 0 }, scale = 1.0f / ((float)m * (float)m);
+			double kii = 0;
+			int a, a2, b, b2;
+
+			for (c = 0; c < 3; c++)
 				for (b = 0; b < NINTERP; b++)
 					for (a = 0; a < NINTERP; a++)
-						row[(size_t)b * m + a] += ch * wy[b] * wx[a];
-			}
-		} else {
-			for (r = 0; r < (size_t)m; r++) {
-				size_t dr = r <= (size_t)n1 ? r : m - r;
-				for (s = 0; s < (size_t)m; s++) {
-					size_t ds = s <= (size_t)n1 ? s : m - s;
-					double w, f;
-					kernel((double)table[dr] + table[ds], dof, &w, &f);
-					g[r * m + s] = (float)(task == 3 ? w : f);
-				}
-			}
+						phi[c] += wy[b] * wx[a] *
+						    t->real[c][at + (size_t)b * g.rs + a];
+			for (c = 0; c < 3; c++)
+				phi[c] *= scale;
+			R[2 * j] = (Y[2 * j] - g.mid) * phi[0] - phi[1];
+			R[2 * j + 1] = (Y[2 * j + 1] - g.mid) * phi[0] - phi[2];
+			for (a = 0; a < 3; a++)
+				for (a2 = 0; a2 < 3; a2++)
+					for (b = 0; b < 3; b++)
+						for (b2 = 0; b2 < 3; b2++)
+							kii += (double)wx[a] * wx[a2] * wy[b] *
+							    wy[b2] * near[a - a2 + 2][b - b2 + 2];
+			own[j] = kii;
 		}
-		fftwf_execute_dft_r2c(p->fwd, g, t->spec[task]);
 	}
-	free(table);
-
-	/*
-	 * Z = sum_i sum_j w_ij is <c0, w * c0> over the nodes, by Parseval
-	 * sum_k W_k |C0_k|^2 / m^2 (the half spectrum's inner columns twice);
-	 * the forces are f * 1, f * x, f * y, transformed back into real[1..3].
-	 */
-#pragma omp parallel for schedule(dynamic, 1)
-	for (int task = 0; task < 4; task++) {
-		const fftwf_complex *k = t->spec[task == 0 ? 3 : 4];
-		const fftwf_complex *c = t->spec[task == 0 ? 0 : task - 1];
-		fftwf_complex *o = t->prod[task];
-		size_t e, h = (size_t)m / 2 + 1;
-
-		if (task == 0) {
-			double s = 0;
-			for (e = 0; e < cm; e++) {
-				size_t col = e % h;
-				double a = (double)c[e][0] * c[e][0] + (double)c[e][1] * c[e][1];
-				s += (col == 0 || col == h - 1 ? 1 : 2) * k[e][0] * a;
-			}
-			zall = s / (double)mm;
-			continue;
-		}
-		for (e = 0; e < cm; e++) {
-			o[e][0] = k[e][0] * c[e][0] - k[e][1] * c[e][1];
-			o[e][1] = k[e][0] * c[e][1] + k[e][1] * c[e][0];
-		}
-		fftwf_execute_dft_c2r(p->inv, o, t->real[task]);
-	}
-
-#pragma omp parallel for schedule(static)
-	for (i = 0; i < n; i++) {
-		const float *wx = &t->weight[6 * i], *wy = wx + 3;
-		size_t at = (size_t)t->cell[2 * i + 1] * m + t->cell[2 * i];
-		float phi[4] = { 0, 0, 0, 0 }, scale = 1.0f / (float)mm;
-		int a, b, c;
-
-		for (c = 1; c < 4; c++)
-			for (b = 0; b < NINTERP; b++)
-				for (a = 0; a < NINTERP; a++)
-					phi[c] += wy[b] * wx[a] *
-					    t->real[c][at + (size_t)b * m + a];
-		for (c = 1; c < 4; c++)
-			phi[c] *= scale;
-		R[2 * i] = (Y[2 * i] - mid) * phi[1] - phi[2];
-		R[2 * i + 1] = (Y[2 * i + 1] - mid) * phi[1] - phi[3];
-	}
-	return zall - (double)n;	/* less each point with itself, w(0) = 1 */
+	for (i = 0; i < m; i++)
+		zall += zrow[i];
+	for (i = 0; i < n; i++)
+		self += own[i];
+	free(own);
+	free(zrow);
+	return zall / ((double)m * (double)m) - self;
 }

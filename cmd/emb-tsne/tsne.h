@@ -6,7 +6,7 @@
 #include "knn.h"
 
 #define SYNOPSIS "emb-tsne [-hqv] [-d dims] [-j threads] [-k k] [-m method] " \
-	"[-p perplexity[,perplexity...]] [--affinity gauss | uniform] " \
+	"[-p perplexity[,perplexity ...]] [--affinity gauss | uniform] " \
 	"[--affinities-out file] [--dof x] [--early-exaggeration x] " \
 	"[--early-iter n] [--exaggeration x] [--gradient] " \
 	"[--init pca | random | file] [--iter n] [--learning-rate x | auto] " \
@@ -67,7 +67,7 @@ void	run(const struct options *, const char *path);
 
 /* affinity.c */
 size_t	needed_k(const struct options *, size_t n);
-void	affinities(struct csr *, const int32_t *idx, float *dist, size_t n,
+void	affinities(struct csr *, int32_t *idx, float *dist, size_t n,
 	    size_t gk, size_t k, int square, const struct options *);
 void	csr_free(struct csr *);
 void	write_affinities(const char *path, const struct csr *);
