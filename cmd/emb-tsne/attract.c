@@ -8,32 +8,60 @@
 
 #include "tsne.h"
 
-static inline void
-attract_rows(const struct csr *P, const float *restrict Y, size_t dims,
-    float inv_dof, float *restrict F, size_t lo, size_t hi)
+/*
+ * One row's sum over its columns, in vector lanes: the order of the
+ * additions is fixed by the code, not by the threads.
+ */
+__attribute__((target_clones("avx2", "default")))
+static void
+attract2(const struct csr *P, const float *restrict Y, float inv_dof,
+    float *restrict F, size_t lo, size_t hi)
 {
 	const int32_t *restrict col = P->col;
 	const float *restrict val = P->val;
-	size_t i, e, c;
+	size_t i, e;
 
 	for (i = lo; i < hi; i++) {
-		float acc[3] = { 0, 0, 0 };
-		const float *yi = &Y[i * dims];
+		float x = Y[2 * i], y = Y[2 * i + 1], ax = 0, ay = 0;
 
+#pragma omp simd reduction(+:ax, ay)
 		for (e = P->ptr[i]; e < P->ptr[i + 1]; e++) {
-			const float *yj = &Y[(size_t)col[e] * dims];
-			float diff[3], d2 = 0, q;
-
-			for (c = 0; c < dims; c++) {
-				diff[c] = yi[c] - yj[c];
-				d2 += diff[c] * diff[c];
-			}
-			q = val[e] / (1.0f + d2 * inv_dof);
-			for (c = 0; c < dims; c++)
-				acc[c] += q * diff[c];
+			float dx = x - Y[2 * (size_t)col[e]];
+			float dy = y - Y[2 * (size_t)col[e] + 1];
+			float q = val[e] / (1.0f + (dx * dx + dy * dy) * inv_dof);
+			ax += q * dx;
+			ay += q * dy;
 		}
-		for (c = 0; c < dims; c++)
-			F[i * dims + c] = acc[c];
+		F[2 * i] = ax;
+		F[2 * i + 1] = ay;
+	}
+}
+
+__attribute__((target_clones("avx2", "default")))
+static void
+attract3(const struct csr *P, const float *restrict Y, float inv_dof,
+    float *restrict F, size_t lo, size_t hi)
+{
+	const int32_t *restrict col = P->col;
+	const float *restrict val = P->val;
+	size_t i, e;
+
+	for (i = lo; i < hi; i++) {
+		float x = Y[3 * i], y = Y[3 * i + 1], z = Y[3 * i + 2];
+		float ax = 0, ay = 0, az = 0;
+
+#pragma omp simd reduction(+:ax, ay, az)
+		for (e = P->ptr[i]; e < P->ptr[i + 1]; e++) {
+			const float *o = &Y[3 * (size_t)col[e]];
+			float dx = x - o[0], dy = y - o[1], dz = z - o[2];
+			float q = val[e] / (1.0f + (dx * dx + dy * dy + dz * dz) * inv_dof);
+			ax += q * dx;
+			ay += q * dy;
+			az += q * dz;
+		}
+		F[3 * i] = ax;
+		F[3 * i + 1] = ay;
+		F[3 * i + 2] = az;
 	}
 }
 
@@ -46,11 +74,10 @@ attraction(const struct csr *P, const float *Y, size_t dims, double dof, float *
 #pragma omp parallel for schedule(dynamic, 1)
 	for (b = 0; b < (n + chunk - 1) / chunk; b++) {
 		size_t lo = b * chunk, hi = lo + chunk < n ? lo + chunk : n;
-		/* constant dims let the compiler unroll the inner loops */
 		if (dims == 2)
-			attract_rows(P, Y, 2, inv, F, lo, hi);
+			attract2(P, Y, inv, F, lo, hi);
 		else
-			attract_rows(P, Y, 3, inv, F, lo, hi);
+			attract3(P, Y, inv, F, lo, hi);
 	}
 }
 
