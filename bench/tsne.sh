@@ -51,7 +51,7 @@ from fast_tsne import fast_tsne
 Y = fast_tsne(np.load(sys.argv[2]).astype(np.float64), nthreads=2, seed=1)
 np.save(sys.argv[3], Y.astype(np.float32))
 EOF
-cat >"$W/sklearn.py" <<'EOF'
+cat >"$W/sk_tsne.py" <<'EOF'
 import sys
 import numpy as np
 from sklearn.manifold import TSNE
@@ -82,7 +82,7 @@ while [ $r -le "$RUNS" ]; do
 			echo "$(score "$W/emb.$r.emb")" >"$W/emb.$r.score" ;;
 		fit)	timed fit $r $PY "$W/fitsne.py" "$FITSNE" "$W/fm.npy" "$W/fit.$r.npy"
 			echo "$(score "$W/fit.$r.npy")" >"$W/fit.$r.score" ;;
-		sk)	timed sk $r $PY "$W/sklearn.py" "$W/fm.npy" "$W/sk.$r.npy"
+		sk)	timed sk $r $PY "$W/sk_tsne.py" "$W/fm.npy" "$W/sk.$r.npy"
 			echo "$(score "$W/sk.$r.npy")" >"$W/sk.$r.score" ;;
 		esac
 	done

@@ -24,13 +24,6 @@ now(void)
 	return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-double
-late_lr_divisor(void)
-{
-	const char *e = getenv("TSNE_LATEDIV");
-	return e ? atof(e) : 12;
-}
-
 const char *
 method_name(enum method m)
 {
@@ -200,11 +193,13 @@ optimise(float *Y, size_t n, const struct csr *P, const struct options *o,
 
 	for (i = 0; i < n * dims; i++)
 		gains[i] = 1;
-	/* auto: N / exaggeration (Belkina et al. 2019, openTSNE), at least 50 */
-	lr_early = o->learning_rate > 0 ? o->learning_rate :
-	    fmax(50, n / o->early_exaggeration);
-	lr = o->learning_rate > 0 ? o->learning_rate :
-	    fmax(50, n / fmax(o->exaggeration, LATE_LR_DIVISOR));
+	/*
+	 * auto: N / 12 in both phases (Belkina et al. 2019, FIt-SNE), at least
+	 * 50; openTSNE's N / exaggeration after the early phase, N itself,
+	 * makes the steps of an untangled map too long.
+	 */
+	lr_early = o->learning_rate > 0 ? o->learning_rate : fmax(50, n / 12.0);
+	lr = lr_early;
 	res->learning_rate = lr;
 	work_init(&w, n, P, o, m, t);
 	for (it = 0; it < total; it++) {

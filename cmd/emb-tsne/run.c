@@ -96,6 +96,12 @@ build_graph(struct job *j, int32_t **idx, float **dist, size_t *gk,
 	double t0 = now();
 
 	knn_opts_init(&ko);
+	/*
+	 * Fewer trees and candidates than emb-knn's defaults: at k = 90 on
+	 * Fashion-MNIST still a recall of 0.9998, in half the memory and time.
+	 */
+	ko.trees = 8;
+	ko.candidates = 30;
 	ko.seed = j->o->seed;
 	ko.threads = j->o->threads;
 	ko.progress = 1;

@@ -16,9 +16,6 @@
 /* Automatic method: exact gradients up to this many rows. */
 #define EXACT_ROWS	1000
 #define DEFAULT_ITER	750
-/* the late learning rate: rows / this (FIt-SNE, openTSNE's early phase: 12) */
-#define LATE_LR_DIVISOR	late_lr_divisor()
-double	late_lr_divisor(void);
 
 enum method { M_AUTO, M_EXACT, M_BH, M_FFT };
 enum affinity { A_GAUSS, A_UNIFORM };
