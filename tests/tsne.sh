@@ -82,7 +82,13 @@ if run "blobs" "$T/half.emb" --iter 100 "$B" &&
 	    "$T/g_bh1.emb"
 	ref "Barnes-Hut theta 0.5 within 15%" gradient "$T/Pb.tsv" "$T/half.emb" 0.15 \
 	    "$T/g_bh.emb"
-	# --exaggeration 2 doubles the attraction: the difference is the attraction
+	# heavier tails, late exaggeration: numpy's gradient of the same KL
+	run "gradient dof" "$T/g_dof.emb" --gradient -m exact --dof 0.6 --exaggeration 3 \
+	    --init "$T/half.emb" "$B" &&
+	    run "gradient dof fft" "$T/g_doff.emb" --gradient -m fft --dof 0.6 \
+	    --init "$T/half.emb" "$B" &&
+	    ref "--dof 0.6 --exaggeration 3: numpy's gradient, FFT within 5%" gradient \
+	    "$T/Pb.tsv" "$T/half.emb" 0.05 "$T/g_dof.emb" "$T/g_doff.emb"
 	run "3-D map" "$T/half3.emb" -d 3 --iter 100 "$B" &&
 	    run "gradient 3-D exact" "$T/g3e.emb" -d 3 --gradient -m exact \
 	    --init "$T/half3.emb" "$B" &&
@@ -109,6 +115,37 @@ if run "snapshots" "$T/snap.emb" --snapshots 4 --iter 50 --early-iter 50 "$B" &&
 	ref "--snapshots 4: 5 frames" frames "$T/snap.emb" 4
 	ref "the last frame is the map" same "$T/snap.emb" "$T/nosnap.emb"
 fi
+
+# The parameters in the metadata; -v's phases; one map for each points frame
+if emb-tsne -v --iter 10 --early-iter 5 --learning-rate 100 --early-exaggeration 4 \
+    --exaggeration 2 --dof 0.8 --seed 7 --init random "$B" >"$T/meta.emb" 2>"$T/err"; then
+	$PY - "$T/meta.emb" "$ROOT/tests" <<'PY' >"$T/meta.out" 2>&1
+import sys
+sys.path.insert(0, sys.argv[2]); import embio
+fr = embio.read(sys.argv[1])
+want = {"reducer": "tsne", "tsne.iter": "10", "tsne.early_iter": "5",
+        "tsne.learning_rate": "100", "tsne.early_exaggeration": "4",
+        "tsne.exaggeration": "2", "tsne.dof": "0.8", "tsne.seed": "7",
+        "tsne.init": "random", "tsne.perplexity": "30", "tsne.method": "exact"}
+m = fr[0]["meta"]
+bad = {k: m.get(k) for k in want if m.get(k) != want[k]}
+assert not bad, bad
+assert float(m["tsne.kl"]) > 0 and len(fr) == 1 and fr[0]["data"].shape[1] == 2
+PY
+	check "the metadata records every parameter and the KL divergence" \
+	    test ! -s "$T/meta.out"
+	check "-v reports the phases" grep -q "seconds: knn .*, affinities .*, attraction .*, repulsion .*, other" "$T/err"
+else
+	notok "metadata run: $(head -c 300 "$T/err")"
+fi
+cat "$B" "$B" >"$T/two.emb"
+run "two frames" "$T/two.out" --iter 10 --early-iter 5 "$T/two.emb" &&
+    check "two points frames in, two maps out" test "$($PY -c "
+import sys; sys.path.insert(0, '$ROOT/tests'); import embio
+print(len([f for f in embio.read('$T/two.out') if f['kind'] == 'points']))")" = 2
+run "seed 1" "$T/s1.emb" --init random --seed 1 --iter 10 --early-iter 5 "$B" &&
+    run "seed 2" "$T/s2.emb" --init random --seed 2 --iter 10 --early-iter 5 "$B" &&
+    check "--seed changes a random start" test -n "$($REF same "$T/s1.emb" "$T/s2.emb" | grep differ)"
 
 # Hard input that must still embed: duplicates; two clusters with no graph edge between
 $PY - "$T" "$ROOT/tests" <<'PY'

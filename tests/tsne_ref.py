@@ -78,9 +78,9 @@ def close(P, R, what):
         fail("%s differs" % what)
 
 
-def kl(P, Y):
+def kl(P, Y, dof=1.0):
     D = ((Y[:, None, :] - Y[None, :, :]) ** 2).sum(-1)
-    W = 1 / (1 + D)
+    W = (1 + D / dof) ** -dof
     np.fill_diagonal(W, 0)
     Z = W.sum()
     Pc = P.tocoo()
@@ -88,10 +88,12 @@ def kl(P, Y):
     return np.sum(Pc.data * np.log(Pc.data / q)), W, Z
 
 
-def gradient(P, Y):
-    _, W, Z = kl(P, Y)
-    Q = W / Z
-    M = (P.toarray() - Q) * W
+def gradient(P, Y, dof=1.0, exaggeration=1.0):
+    """dKL/dy = 4 sum_j (e p_ij - q_ij) (y_i - y_j) / (1 + d_ij^2 / dof)"""
+    _, W, Z = kl(P, Y, dof)
+    D = ((Y[:, None, :] - Y[None, :, :]) ** 2).sum(-1)
+    M = (exaggeration * P.toarray() - W / Z) / (1 + D / dof)
+    np.fill_diagonal(M, 0)
     return 4 * (M.sum(1)[:, None] * Y - M @ Y)
 
 
@@ -168,11 +170,12 @@ def main():
     elif cmd == "gradient":
         Y, _ = load(a[1])
         P = read_p(a[0], len(Y))
-        G = gradient(P, Y)
-        ref, _, _ = kl(P, Y)
         tol = float(a[2])
         for path in a[3:]:
             g, f = load(path)
+            dof, ex = float(f["meta"]["tsne.dof"]), float(f["meta"]["tsne.exaggeration"])
+            G = gradient(P, Y, dof, ex)
+            ref, _, _ = kl(P, Y, dof)
             err = np.linalg.norm(g - G) / np.linalg.norm(G)
             klerr = abs(float(f["meta"]["tsne.kl"]) - ref) / ref
             print("%s (%s): gradient %.2e, KL %.2e off" % (path, f["meta"]["tsne.method"], err, klerr))

@@ -34,13 +34,18 @@ gauss_row(const float *d, size_t k, double perplexity, double w, double *P,
     double *tmp)
 {
 	double target = log(perplexity), beta = 1, lo = -INFINITY, hi = INFINITY;
-	double sum, dsum, h, m = d[0];
+	double sum, dsum, h, m = d[0], mean = 0;
 	size_t j;
 	int step;
 
 	for (j = 1; j < k; j++)
 		if (d[j] < m)
 			m = d[j];
+	/* start at the scale of the distances, not at 1: fewer steps */
+	for (j = 0; j < k; j++)
+		mean += d[j] - m;
+	if (mean > 0 && isfinite(mean))
+		beta = k / mean;
 	for (step = 0; step < 100; step++) {
 		sum = dsum = 0;
 		for (j = 0; j < k; j++) {
@@ -228,6 +233,12 @@ affinities(struct csr *P, int32_t *idx, float *dist, size_t n, size_t gk,
 		    &P->col[P->ptr[i]], &P->val[P->ptr[i]]);
 	free(tptr);
 	free(tcol);
+	P->total = P->plogp = 0;
+	for (i = 0; i < nnz; i++)
+		if (P->val[i] > 0) {
+			P->total += P->val[i];
+			P->plogp += P->val[i] * log((double)P->val[i]);
+		}
 }
 
 void

@@ -81,38 +81,32 @@ attraction(const struct csr *P, const float *Y, size_t dims, double dof, float *
 	}
 }
 
+/* sum_ij p_ij log(p_ij / q_ij), q_ij = w_ij / Z, log w = -dof log(1 + d^2 / dof) */
 double
 kl_divergence(const struct csr *P, const float *Y, size_t dims, double dof, double Z)
 {
 	size_t n = P->n, i;
-	double *row = emb_alloc(n ? n : 1, sizeof *row), *psum, kl = 0, total = 0;
+	double *row = emb_alloc(n ? n : 1, sizeof *row), s = 0;
 
-	psum = emb_alloc(n ? n : 1, sizeof *psum);
 #pragma omp parallel for schedule(static)
 	for (i = 0; i < n; i++) {
-		double s = 0, t = 0;
+		double t = 0, x, d2;
 		size_t e, c;
 
 		for (e = P->ptr[i]; e < P->ptr[i + 1]; e++) {
-			double p = P->val[e], d2 = 0, x;
-
-			if (!(p > 0))
+			if (!(P->val[e] > 0))
 				continue;
+			d2 = 0;
 			for (c = 0; c < dims; c++) {
 				x = (double)Y[i * dims + c] - Y[(size_t)P->col[e] * dims + c];
 				d2 += x * x;
 			}
-			s += p * (log(p) + dof * log1p(d2 / dof));
-			t += p;
+			t += P->val[e] * log1p(d2 / dof);
 		}
-		row[i] = s;
-		psum[i] = t;
+		row[i] = t;
 	}
-	for (i = 0; i < n; i++) {
-		kl += row[i];
-		total += psum[i];
-	}
+	for (i = 0; i < n; i++)
+		s += row[i];
 	free(row);
-	free(psum);
-	return kl + total * log(Z);
+	return P->plogp + dof * s + P->total * log(Z);
 }

@@ -51,6 +51,8 @@ struct csr {
 	size_t		*ptr;		/* n + 1 */
 	int32_t		*col;
 	float		*val;
+	double		 total;		/* sum of the entries */
+	double		 plogp;		/* sum of p log p, for the KL divergence */
 };
 
 /* Seconds spent per phase, for -v. */
