@@ -245,23 +245,39 @@ layout(struct grid *g, const float *Y, size_t n)
 	g->mid = lo + g->nb * g->bw / 2;
 }
 
-/* The kernel (w or f) at every offset of the padded grid, wrapped around. */
+/*
+ * The kernels w and f at the offsets (dr, ds) of 0 to n1 nodes: tab[0] and
+ * tab[1], (n1 + 1) x (n1 + 1) each, rows lo to hi.
+ */
 static void
-fill_kernel(float *k, const struct grid *g, double dof, int force, size_t lo,
-    size_t hi)
+kernel_table(float *tab, const struct grid *g, double dof, size_t lo, size_t hi)
 {
-	size_t r, s, m = (size_t)g->m, n1 = (size_t)g->n1;
+	size_t r, s, n1 = (size_t)g->n1, sz = (n1 + 1) * (n1 + 1);
 	double w, f, hs2 = (double)g->hs * g->hs;
 
-	for (r = lo; r < hi; r++) {
-		size_t dr = r <= n1 ? r : m - r;
-		for (s = 0; s < m; s++) {
-			size_t ds = s <= n1 ? s : m - s;
-			kernel(hs2 * (double)(dr * dr + ds * ds), dof, &w, &f);
-			k[r * g->rs + s] = (float)(force ? f : w);
+	for (r = lo; r < hi; r++)
+		for (s = 0; s <= n1; s++) {
+			kernel(hs2 * (double)(r * r + s * s), dof, &w, &f);
+			tab[r * (n1 + 1) + s] = (float)w;
+			tab[sz + r * (n1 + 1) + s] = (float)f;
 		}
+}
+
+/* Rows lo to hi of a kernel on the whole padded grid, wrapped around. */
+static void
+fill_kernel(float *k, const float *tab, const struct grid *g, size_t lo, size_t hi)
+{
+	size_t r, s, m = (size_t)g->m, n1 = (size_t)g->n1;
+
+	for (r = lo; r < hi; r++) {
+		const float *t = &tab[(r <= n1 ? r : m - r) * (n1 + 1)];
+		float *row = &k[r * g->rs];
+		for (s = 0; s <= n1; s++)
+			row[s] = t[s];
+		for (; s < m; s++)
+			row[s] = t[m - s];
 		for (; s < g->rs; s++)
-			k[r * g->rs + s] = 0;
+			row[s] = 0;
 	}
 }
 
@@ -291,6 +307,8 @@ repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
 	struct plan *p;
 	size_t i, rb, cb, m;
 	double zall = 0, self = 0, near[5][5], *own, *zrow;
+	float *tab;
+	size_t tsz;
 	int kern;
 
 	layout(&g, Y, n);
@@ -310,6 +328,8 @@ repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
 	rb = g.rows / BATCH;		/* batches of charge rows */
 	cb = g.cs / BATCH;		/* batches of columns */
 	own = emb_alloc(n ? n : 1, sizeof *own);
+	tsz = ((size_t)g.n1 + 1) * ((size_t)g.n1 + 1);
+	tab = kern ? emb_alloc(2 * tsz, sizeof *tab) : NULL;
 	zrow = emb_alloc(m, sizeof *zrow);
 	for (int a = 0; a < 5; a++)
 		for (int b = 0; b < 5; b++) {
@@ -338,13 +358,18 @@ repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
 			}
 
 		/* the kernels' spectra, when the grid changed: w into spec[3], f into spec[4] */
+		if (kern) {
+#pragma omp for schedule(static)
+			for (j = 0; j <= (size_t)g.n1; j++)
+				kernel_table(tab, &g, dof, j, j + 1);
+		}
 		if (kern)
 			for (c = 0; c < 2; c++) {
 				size_t mb = round8(m) / BATCH;
 #pragma omp for schedule(static)
 				for (j = 0; j < mb; j++) {
 					size_t hi = (j + 1) * BATCH < m ? (j + 1) * BATCH : m;
-					fill_kernel(t->kreal, &g, dof, c, j * BATCH, hi);
+					fill_kernel(t->kreal, tab + c * tsz, &g, j * BATCH, hi);
 					if (hi < (j + 1) * BATCH)
 						memset(&t->kreal[hi * g.rs], 0,
 						    ((j + 1) * BATCH - hi) * g.rs * sizeof(float));
@@ -429,8 +454,8 @@ repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
 			const float *wx = &t->weight[6 * j], *wy = wx + 3;
 			size_t at = (size_t)t->cell[2 * j + 1] * g.rs + t->cell[2 * j];
 			float phi[3] = { 0, 0, 0 }, scale = 1.0f / ((float)m * (float)m);
-			double kii = 0;
-			int a, a2, b, b2;
+			double kii = 0, sx[5] = { 0 }, sy[5] = { 0 };
+			int a, a2, b;
 
 			for (c = 0; c < 3; c++)
 				for (b = 0; b < NINTERP; b++)
@@ -441,12 +466,15 @@ repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
 				phi[c] *= scale;
 			R[2 * j] = (Y[2 * j] - g.mid) * phi[0] - phi[1];
 			R[2 * j + 1] = (Y[2 * j + 1] - g.mid) * phi[0] - phi[2];
+			/* sum over node pairs, by the offset between them in x and y */
 			for (a = 0; a < 3; a++)
-				for (a2 = 0; a2 < 3; a2++)
-					for (b = 0; b < 3; b++)
-						for (b2 = 0; b2 < 3; b2++)
-							kii += (double)wx[a] * wx[a2] * wy[b] *
-							    wy[b2] * near[a - a2 + 2][b - b2 + 2];
+				for (a2 = 0; a2 < 3; a2++) {
+					sx[a - a2 + 2] += (double)wx[a] * wx[a2];
+					sy[a - a2 + 2] += (double)wy[a] * wy[a2];
+				}
+			for (a = 0; a < 5; a++)
+				for (b = 0; b < 5; b++)
+					kii += sx[a] * sy[b] * near[a][b];
 			own[j] = kii;
 		}
 	}
@@ -456,5 +484,6 @@ repulsion_fft(struct fft *t, const float *Y, size_t n, double dof, float *R)
 		self += own[i];
 	free(own);
 	free(zrow);
+	free(tab);
 	return zall / ((double)m * (double)m) - self;
 }
