@@ -19,6 +19,7 @@
 #include "umap.h"
 
 #define CLIP		4.0f
+#define MAX_DIM		256
 #define ATTRACT		2.0f	/* the head's pull and the tail's, both on the head */
 
 uint64_t
@@ -39,6 +40,42 @@ now_seconds(void)
 	return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
+/*
+ * x^b for x > 0 as 2^(b log2 x), both by short series (relative error
+ * about 1e-5): several times faster than powf, which would take most of
+ * the time.
+ */
+#pragma omp declare simd uniform(b) notinbranch
+static inline float
+fast_pow(float x, float b)
+{
+	uint32_t u, big;
+	float m, t, t2, l, y, f, p, r;
+	int e, i;
+
+	x = x < 1e-30f ? 1e-30f : x;
+	memcpy(&u, &x, sizeof u);
+	e = (int)((u >> 23) & 255) - 127;
+	u = (u & 0x7fffff) | 0x3f800000;	/* the mantissa, in [1, 2) */
+	memcpy(&m, &u, sizeof m);
+	big = m > 1.41421356f;
+	m = big ? m * 0.5f : m;
+	e += (int)big;
+	t = (m - 1) / (m + 1);
+	t2 = t * t;
+	l = e + t * (2.88539008f + t2 * (0.961796694f + t2 * (0.577078016f +
+	    t2 * 0.412198583f)));
+	y = b * l;
+	y = y > 126 ? 126 : y < -126 ? -126 : y;
+	i = (int)(y + (y >= 0 ? 0.5f : -0.5f));
+	f = y - i;
+	p = 1 + f * (0.693147181f + f * (0.240226507f + f * (0.0555041087f +
+	    f * (0.00961812911f + f * 0.00133335581f))));
+	u = (uint32_t)(i + 127) << 23;
+	memcpy(&r, &u, sizeof r);
+	return r * p;
+}
+
 static inline float
 clip(float x)
 {
@@ -54,47 +91,76 @@ struct sgd {
 	const float	*prev;
 };
 
+#define GROUP	8	/* negative samples computed together */
+#define LIST	64	/* edges looked at together */
+
+/*
+ * The attraction of edge e and its negative samples are all taken at the
+ * head's position before any of them moves it: independent computations
+ * the processor overlaps, where umap-learn's chain of updates waits for
+ * each.
+ */
 static void
 move_vertex(const struct sgd *s, size_t i, float *cur, size_t epoch, float alpha,
     uint64_t key)
 {
 	const size_t dim = s->dim;
-	const float a = s->a, b = s->b;
-	size_t e, d, p;
+	const float a = s->a, b = s->b, rep = 2 * s->gamma * b;
+	float delta[MAX_DIM], d2[GROUP], gc[GROUP];
+	const float *other[GROUP];
+	size_t e, d, p, q, m;
 
-	for (e = s->start[i]; e < s->start[i + 1]; e++) {
-		const float *other = s->prev + (size_t)s->col[e] * dim;
-		float d2 = 0, gc = 0;
+	size_t list[LIST], nl, x, from;
 
-		if (epoch == 0 || floorf(epoch * s->rate[e]) <= floorf((epoch - 1) * s->rate[e]))
-			continue;
+	if (epoch == 0)
+		return;
+	for (from = s->start[i]; from < s->start[i + 1]; from += LIST) {
+	/* the edges sampled in this epoch, without a branch to mispredict */
+	nl = 0;
+	for (e = from; e < s->start[i + 1] && e < from + LIST; e++) {
+		list[nl] = e;
+		nl += (int)(epoch * s->rate[e]) != (int)((epoch - 1) * s->rate[e]);
+	}
+	for (x = 0; x < nl; x++) {
+		const float *t;
+		float dd = 0, g = 0;
+
+		e = list[x];
+		t = s->prev + (size_t)s->col[e] * dim;
 		for (d = 0; d < dim; d++)
-			d2 += (cur[d] - other[d]) * (cur[d] - other[d]);
-		if (d2 > 0) {
-			float pb = powf(d2, b);
+			dd += (cur[d] - t[d]) * (cur[d] - t[d]);
+		if (dd > 0) {
+			float pb = fast_pow(dd, b);
 
-			gc = -2 * a * b * (pb / d2) / (a * pb + 1);
+			g = -2 * a * b * (pb / dd) / (a * pb + 1);
 		}
 		for (d = 0; d < dim; d++)
-			cur[d] += ATTRACT * clip(gc * (cur[d] - other[d])) * alpha;
-		for (p = 0; p < s->neg; p++) {
-			uint64_t h = mix64(key + (e * s->neg + p) * 0x9e3779b97f4a7c15ULL);
-			size_t k = (size_t)(((h >> 32) * (uint64_t)s->n) >> 32);
+			delta[d] = ATTRACT * clip(g * (cur[d] - t[d]));
+		for (p = 0; p < s->neg; p += GROUP) {
+			m = 0;
+			for (q = p; q < s->neg && q < p + GROUP; q++) {
+				uint64_t h = mix64(key + (e * s->neg + q) * 0x9e3779b97f4a7c15ULL);
+				size_t k = (size_t)(((h >> 32) * (uint64_t)s->n) >> 32);
 
-			if (k == i)
-				continue;
-			other = s->prev + k * dim;
-			d2 = 0;
-			for (d = 0; d < dim; d++)
-				d2 += (cur[d] - other[d]) * (cur[d] - other[d]);
-			if (d2 > 0) {
-				gc = 2 * s->gamma * b / ((0.001f + d2) * (a * powf(d2, b) + 1));
+				if (k != i)
+					other[m++] = s->prev + k * dim;
+			}
+			for (q = 0; q < m; q++) {
+				d2[q] = 0;
 				for (d = 0; d < dim; d++)
-					cur[d] += clip(gc * (cur[d] - other[d])) * alpha;
-			} else
+					d2[q] += (cur[d] - other[q][d]) * (cur[d] - other[q][d]);
+			}
+#pragma omp simd
+			for (q = 0; q < m; q++)
+				gc[q] = rep / ((0.001f + d2[q]) * (a * fast_pow(d2[q], b) + 1));
+			for (q = 0; q < m; q++)
 				for (d = 0; d < dim; d++)
-					cur[d] += CLIP * alpha;
+					delta[d] += d2[q] > 0 ? clip(gc[q] * (cur[d] - other[q][d])) :
+					    CLIP;
 		}
+		for (d = 0; d < dim; d++)
+			cur[d] += delta[d] * alpha;
+	}
 	}
 }
 

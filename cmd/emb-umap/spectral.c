@@ -18,6 +18,7 @@
 #define DENSE_MAX	300	/* up to this many unknowns: one dense solve */
 #define TOL		1e-4	/* residual norm of each Ritz pair, as umap-learn's eigsh */
 #define RESTARTS	40
+#define BLOCK		512	/* rows of the basis updated together */
 
 static void
 deflate(const double *u, double *x, size_t n)
@@ -63,12 +64,12 @@ orthogonalise(const float *V, size_t n, size_t m, double *y, double *h)
 			c[i] = s;
 		}
 #pragma omp parallel for schedule(static)
-		for (t = 0; t < n; t++) {
-			double s = 0;
+		for (t = 0; t < n; t += BLOCK) {
+			size_t end = t + BLOCK < n ? t + BLOCK : n, u;
 
 			for (i = 0; i < m; i++)
-				s += c[i] * V[i * n + t];
-			y[t] -= s;
+				for (u = t; u < end; u++)
+					y[u] -= c[i] * V[i * n + u];
 		}
 		if (h != NULL)
 			for (i = 0; i < m; i++)
@@ -205,15 +206,21 @@ top_eigen(const struct linop *A, size_t nev, const double *u, uint64_t seed,
 		p = converged || mv >= maxmv ? nev : nev + (m - nev) / 2;
 		/* the p largest Ritz vectors, largest first */
 #pragma omp parallel for schedule(static)
-		for (t = 0; t < n; t++)
+		for (t = 0; t < n; t += BLOCK) {
+			size_t end = t + BLOCK < n ? t + BLOCK : n, q;
+			double acc[BLOCK];
+
 			for (c = 0; c < p; c++) {
 				const double *sc = S + (s - 1 - c) * s;
-				double acc = 0;
 
+				memset(acc, 0, sizeof acc);
 				for (i = 0; i < s; i++)
-					acc += sc[i] * V[i * n + t];
-				Y[c * n + t] = (float)acc;
+					for (q = t; q < end; q++)
+						acc[q - t] += sc[i] * V[i * n + q];
+				for (q = t; q < end; q++)
+					Y[c * n + q] = (float)acc[q - t];
 			}
+		}
 		if (converged || mv >= maxmv) {
 			for (c = 0; c < nev; c++) {
 				for (t = 0; t < n; t++)
