@@ -7,7 +7,10 @@
                                        (and the supervised intersection with LABELS)
     umap_ref.py quality X.npy Y.emb LABELS.npy   "trust T accuracy A" (10 neighbours)
     umap_ref.py clusters X.npy Y.emb   finite, and the two clusters apart
-Exit status 1 with a message when a check fails.
+    umap_ref.py initframe INIT.emb OUT.emb   OUT's first frame is INIT mapped onto [0, 10]
+    umap_ref.py pcaframe X.npy OUT.emb       OUT's first frame is X's principal components
+Several commands may follow each other, separated by "--"; each check prints
+"ok ..." or "not ok ...: why", and the exit status is 1 when one failed.
 """
 import os
 import sys
@@ -18,9 +21,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import embio  # noqa: E402
 
 
+class Failed(Exception):
+    pass
+
+
 def fail(msg):
-    print(msg)
-    sys.exit(1)
+    raise Failed(msg)
 
 
 def data(out, rows):
@@ -112,17 +118,57 @@ def clusters(xpath, ypath):
         fail("clusters overlap: centres %g apart, radius %g" % (gap, spread))
 
 
+def frames(path):
+    return [f for f in embio.read(path) if f["kind"] == "points"]
+
+
+def unit_box(Y):
+    lo, hi = Y.min(0), Y.max(0)
+    return 10 * (Y - lo) / (hi - lo)
+
+
+def initframe(init, out):
+    Y0 = np.array(frames(out)[0]["data"], dtype=np.float64)
+    want = unit_box(np.array(frames(init)[0]["data"], dtype=np.float64))
+    if abs(Y0 - want).max() > 1e-4:
+        fail("first frame differs from the --init layout by %g" % abs(Y0 - want).max())
+
+
+def pcaframe(xpath, out):
+    from sklearn.decomposition import PCA
+    X = np.load(xpath)
+    Y0 = np.array(frames(out)[0]["data"], dtype=np.float64)
+    P = PCA(Y0.shape[1]).fit_transform(X)
+    for c in range(Y0.shape[1]):
+        r = abs(np.corrcoef(P[:, c], Y0[:, c])[0, 1])
+        if r < 0.9999:
+            fail("axis %d: correlation %g with sklearn's component" % (c, r))
+
+
+COMMANDS = {
+    "initframe": lambda a: initframe(*a),
+    "pcaframe": lambda a: pcaframe(*a),
+    "data": lambda a: data(a[0], int(a[1]) if len(a) > 1 else 1797),
+    "ab": ab,
+    "fuzzy": lambda a: fuzzy(a[0], a[1], int(a[2]), float(a[3]), a[4] if len(a) > 4 else None),
+    "quality": lambda a: quality(*a),
+    "clusters": lambda a: clusters(*a),
+}
+
 if __name__ == "__main__":
-    cmd, args = sys.argv[1], sys.argv[2:]
-    if cmd == "data":
-        data(args[0], int(args[1]) if len(args) > 1 else 1797)
-    elif cmd == "ab":
-        ab(args)
-    elif cmd == "fuzzy":
-        fuzzy(args[0], args[1], int(args[2]), float(args[3]), args[4] if len(args) > 4 else None)
-    elif cmd == "quality":
-        quality(*args)
-    elif cmd == "clusters":
-        clusters(*args)
-    else:
-        fail(__doc__)
+    # several commands in one process, separated by "--" (umap-learn is slow
+    # to import): "ok NAME" or "not ok NAME: why" for each
+    argv, status = sys.argv[1:], 0
+    while argv:
+        cut = argv.index("--") if "--" in argv else len(argv)
+        cmd, args, argv = argv[0], argv[1:cut], argv[cut + 1:]
+        if cmd not in COMMANDS:
+            sys.exit(__doc__)
+        try:
+            COMMANDS[cmd](args)
+            if cmd not in ("data", "quality"):
+                print("ok %s %s" % (cmd, " ".join(os.path.basename(x) for x in args)))
+        except Failed as e:
+            print("not ok %s %s: %s" % (cmd, " ".join(os.path.basename(x) for x in args), e))
+            status = 1
+    sys.exit(status)

@@ -170,7 +170,7 @@ check_points(const char *name, const struct emb_frame *f, size_t k)
 	label = emb_label(f, bad, 0);
 	if (label != NULL)
 		emb_err(name, "row %zu ('%s') has a NaN, infinite or too large value", bad,
-		    emb_quote_n(label, 40));
+		    emb_quote(label));
 	emb_err(name, "row %zu has a NaN, infinite or too large value", bad);
 }
 

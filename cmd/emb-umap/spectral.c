@@ -15,6 +15,22 @@
 
 #include "umap.h"
 
+/* OpenBLAS: its threads change dsyev's rounding, so it gets one */
+void	openblas_set_num_threads(int);
+int	openblas_get_num_threads(void);
+
+static lapack_int
+syev(lapack_int n, double *a, double *w)
+{
+	int threads = openblas_get_num_threads();
+	lapack_int rc;
+
+	openblas_set_num_threads(1);
+	rc = LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', n, a, n, w);
+	openblas_set_num_threads(threads);
+	return rc;
+}
+
 #define DENSE_MAX	300	/* up to this many unknowns: one dense solve */
 #define TOL		1e-4	/* residual norm of each Ritz pair, as umap-learn's eigsh */
 #define RESTARTS	40
@@ -114,7 +130,7 @@ dense_eigen(const struct linop *A, size_t nev, const double *u, double *vecs,
 	for (j = 0; j < n; j++)		/* symmetric in exact arithmetic: make it so */
 		for (i = 0; i < j; i++)
 			M[i * n + j] = M[j * n + i] = (M[i * n + j] + M[j * n + i]) / 2;
-	rc = LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)n, M, (lapack_int)n, w);
+	rc = syev((lapack_int)n, M, w);
 	for (j = n; rc == 0 && j-- > 0 && got < nev;) {
 		double s = 0;
 
@@ -196,8 +212,7 @@ top_eigen(const struct linop *A, size_t nev, const double *u, uint64_t seed,
 		for (i = 0; i < s; i++)
 			for (c = 0; c < s; c++)
 				S[c * s + i] = H[c * m + i];
-		if (LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', (lapack_int)s, S,
-		    (lapack_int)s, theta) != 0)
+		if (syev((lapack_int)s, S, theta) != 0)
 			break;
 		worst = 0;
 		for (c = 0; c < nev; c++)
