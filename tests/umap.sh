@@ -19,21 +19,25 @@ at_least() {
 }
 
 # quality on digits, 2-D and 3-D: umap-learn's own test bar
+# (supervised: classes further apart than unsupervised; a random start)
 emb-umap -q -j 2 "$D" >"$T/u.emb"
-set -- $($REF quality "$T/digits.npy" "$T/u.emb" "$T/digits_y.npy")
-at_least "digits 2-D trustworthiness" "$2" 0.97
-at_least "digits 2-D 10-NN accuracy" "$4" 0.95
-unsup=$4
 emb-umap -q -d 3 "$D" >"$T/u3.emb"
-set -- $($REF quality "$T/digits.npy" "$T/u3.emb" "$T/digits_y.npy")
-at_least "digits 3-D trustworthiness" "$2" 0.97
-check "-d 3 writes 3 columns" grep -aq '^cols 3$' "$T/u3.emb"
-
-# supervised: classes further apart than unsupervised
 emb-umap -q --supervise digit "$D" >"$T/sup.emb"
-set -- $($REF quality "$T/digits.npy" "$T/sup.emb" "$T/digits_y.npy")
-check "--supervise separates classes better ($4 > $unsup)" \
-    awk -v s="$4" -v u="$unsup" 'BEGIN { exit !(s > u) }'
+emb-umap -q --init random "$D" >"$T/rndfull.emb"
+$REF quality "$T/digits.npy" "$T/digits_y.npy" "$T/u.emb" "$T/u3.emb" "$T/sup.emb" \
+    "$T/rndfull.emb" >"$T/q"
+set -- $(grep '^u.emb ' "$T/q")
+at_least "digits 2-D trustworthiness" "$3" 0.97
+at_least "digits 2-D 10-NN accuracy" "$5" 0.95
+unsup=$5
+set -- $(grep '^u3.emb ' "$T/q")
+at_least "digits 3-D trustworthiness" "$3" 0.97
+check "-d 3 writes 3 columns" grep -aq '^cols 3$' "$T/u3.emb"
+set -- $(grep '^sup.emb ' "$T/q")
+check "--supervise separates classes better ($5 > $unsup)" \
+    awk -v s="$5" -v u="$unsup" 'BEGIN { exit !(s > u) }'
+set -- $(grep '^rndfull.emb ' "$T/q")
+at_least "--init random: 10-NN accuracy" "$5" 0.9
 
 # the same bytes for any number of threads, and run after run
 emb-umap -q -j 1 --epochs 100 "$D" >"$T/j1.emb"
@@ -96,9 +100,6 @@ $REF clusters "$T/clusters.npy" "$T/c.emb" -- clusters "$T/clusters.npy" "$T/cp.
 	s/^ok initframe/ok - --init FILE starts from FILE:/; s/^not ok initframe/not ok - --init FILE starts from FILE:/
 	s/^ok pcaframe/ok - --init pca starts from the principal components:/
 	s/^not ok pcaframe/not ok - --init pca starts from the principal components:/'
-emb-umap -q --init random "$D" >"$T/rndfull.emb"
-set -- $($REF quality "$T/digits.npy" "$T/rndfull.emb" "$T/digits_y.npy")
-at_least "--init random: 10-NN accuracy" "$4" 0.9
 emb-umap -q --snapshots 4 --epochs 100 "$D" >"$T/snap.emb"
 PYTHONPATH=$ROOT/tests $PY - "$T/snap.emb" "$T/j2.emb" "$D" "$T/u.emb" <<'PYEOF'
 import sys

@@ -5,7 +5,7 @@
     umap_ref.py fuzzy GRAPH.emb TSV K MIX [LABELS.npy]
                                        emb-umap --graph-out against fuzzy_simplicial_set
                                        (and the supervised intersection with LABELS)
-    umap_ref.py quality X.npy Y.emb LABELS.npy   "trust T accuracy A" (10 neighbours)
+    umap_ref.py quality X.npy LABELS.npy Y.emb...   "Y.emb trust T accuracy A" (10 neighbours)
     umap_ref.py clusters X.npy Y.emb   finite, and the two clusters apart
     umap_ref.py initframe INIT.emb OUT.emb   OUT's first frame is INIT mapped onto [0, 10]
     umap_ref.py pcaframe X.npy OUT.emb       OUT's first frame is X's principal components
@@ -96,14 +96,15 @@ def knn_vote(Y, y, k=10):
     return np.mean([np.bincount(y[r]).argmax() == y[i] for i, r in enumerate(I)])
 
 
-def quality(xpath, ypath, lpath):
+def quality(xpath, lpath, *ypaths):
     from sklearn.manifold import trustworthiness
     X, y = np.load(xpath), np.load(lpath)
-    Y = np.array(embio.last_points(ypath)["data"], dtype=np.float64)
-    if not np.isfinite(Y).all():
-        fail("non-finite coordinates")
-    print("trust %.4f accuracy %.4f" % (trustworthiness(X, Y, n_neighbors=10),
-                                         knn_vote(Y, y)))
+    for p in ypaths:
+        Y = np.array(embio.last_points(p)["data"], dtype=np.float64)
+        if not np.isfinite(Y).all():
+            fail("non-finite coordinates")
+        print("%s trust %.4f accuracy %.4f" % (os.path.basename(p),
+              trustworthiness(X, Y, n_neighbors=10), knn_vote(Y, y)))
 
 
 def clusters(xpath, ypath):

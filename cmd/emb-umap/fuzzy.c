@@ -222,18 +222,15 @@ union_rows(struct graph *g, const int32_t *idx, const float *w, const size_t *le
 }
 
 /*
- * The fuzzy set of the kNN graph idx/dist (n x kk, distances overwritten
- * by membership strengths).
+ * The fuzzy set of the kNN graph idx/dist (n x kk), which it frees.
  */
 void
-fuzzy_set(struct graph *g, const int32_t *idx0, float *dist, size_t n, size_t kk,
+fuzzy_set(struct graph *g, int32_t *idx, float *dist, size_t n, size_t kk,
     double k, double mix)
 {
 	float *sigma = emb_alloc(n, sizeof *sigma), *rho = emb_alloc(n, sizeof *rho);
-	int32_t *idx = emb_alloc(emb_mul(n, kk), sizeof *idx);
 	size_t *len = emb_alloc(n, sizeof *len), i;
 
-	memcpy(idx, idx0, n * kk * sizeof *idx);
 	smooth_knn(dist, n, kk, k, sigma, rho);
 #pragma omp parallel
 	{
@@ -261,6 +258,7 @@ fuzzy_set(struct graph *g, const int32_t *idx0, float *dist, size_t n, size_t kk
 	free(rho);
 	union_rows(g, idx, dist, len, n, kk, mix);
 	free(idx);
+	free(dist);
 	free(len);
 }
 

@@ -181,12 +181,13 @@ show_progress(size_t done, size_t total, double t0, int final)
 		fputc('\n', stderr);
 }
 
+/* The graph's weights become the rates. */
 void
-optimize_layout(const struct opts *o, const struct graph *g, double a, double b,
+optimize_layout(const struct opts *o, struct graph *g, double a, double b,
     size_t epochs, float *Y, snapshot_fn snap, void *ctx)
 {
 	size_t n = g->n, nnz = g->start[n], e, ep, i, next = 1;
-	float *rate = emb_alloc(nnz ? nnz : 1, sizeof *rate), wmax = 0;
+	float *rate = g->w, wmax = 0;
 	float *prev = emb_alloc(emb_mul(n, o->dim), sizeof *prev);
 	struct sgd s = { n, o->dim, o->neg, (float)a, (float)b, (float)o->gamma,
 	    g->start, g->col, rate, prev };
@@ -211,6 +212,5 @@ optimize_layout(const struct opts *o, const struct graph *g, double a, double b,
 			next++;
 		}
 	}
-	free(rate);
 	free(prev);
 }

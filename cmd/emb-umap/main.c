@@ -176,7 +176,7 @@ check_points(const char *name, const struct emb_frame *f, size_t k)
 
 /* The first kk neighbours of each row, from the graph frame g. */
 static void
-take_graph(const char *name, const struct emb_frame *g, size_t k, int32_t *idx,
+take_graph(const char *name, struct emb_frame *g, size_t k, int32_t *idx,
     float *dist)
 {
 	const char *metric = emb_meta_get(g, "knn.metric");
@@ -201,6 +201,10 @@ take_graph(const char *name, const struct emb_frame *g, size_t k, int32_t *idx,
 			idx[i * kk + j] = t;
 			dist[i * kk + j] = d;
 		}
+	free(g->index);	/* what is left of the frame: its metadata */
+	free(g->data);
+	g->index = NULL;
+	g->data = NULL;
 }
 
 struct writer {
@@ -254,19 +258,36 @@ write_layout(const float *Y, size_t epoch, void *ctx)
 	emb_frame_free(&out);
 }
 
+/* The peak resident memory so far, from Linux's /proc; 0 elsewhere. */
+static long
+peak_kb(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = 0;
+
+	while (fp != NULL && fgets(line, sizeof line, fp) != NULL)
+		if (sscanf(line, "VmHWM: %ld", &kb) == 1)
+			break;
+	if (fp != NULL)
+		fclose(fp);
+	return kb;
+}
+
 static void
 phase(const char *what, double *t)
 {
 	double now = now_seconds();
 
 	if (emb_verbose > 0)
-		emb_warn(NULL, "%s %.3f s", what, now - *t);
+		emb_warn(NULL, "%s %.3f s (peak memory so far %ld MB)", what, now - *t,
+		    peak_kb() / 1024);
 	*t = now;
 }
 
 static void
 umap(const struct opts *o, const char *name, struct emb_frame *f,
-    const struct emb_frame *gf)
+    struct emb_frame *gf)
 {
 	size_t n = f->rows, kk = o->k - 1, defepochs = n <= 10000 ? 500 : 200;
 	int32_t *idx;
@@ -295,9 +316,11 @@ umap(const struct opts *o, const char *name, struct emb_frame *f,
 		knn_graph_build(f->data, n, f->cols, kk, o->metric, &ko, idx, dist);
 	}
 	phase("knn", &t);
+	if (o->init != INIT_PCA) {	/* no more use for the input: its memory */
+		free(f->data);
+		f->data = NULL;
+	}
 	fuzzy_set(&g, idx, dist, n, kk, (double)o->k, o->mix);
-	free(idx);
-	free(dist);
 	if (o->supervise != NULL)
 		supervise(&g, f, o->supervise, name);
 	if (o->graphout != NULL)

@@ -34,7 +34,7 @@ syev(lapack_int n, double *a, double *w)
 #define DENSE_MAX	300	/* up to this many unknowns: one dense solve */
 #define TOL		1e-4	/* residual norm of each Ritz pair, as umap-learn's eigsh */
 #define RESTARTS	40
-#define BLOCK		512	/* rows of the basis updated together */
+#define BLOCK		256	/* rows of the basis updated together */
 
 static void
 deflate(const double *u, double *x, size_t n)
@@ -69,8 +69,8 @@ orthogonalise(const float *V, size_t n, size_t m, double *y, double *h)
 	size_t i, t;
 	int pass;
 
+	/* serial: memory-bound, and a barrier costs more on a busy machine */
 	for (pass = 0; pass < 2; pass++) {
-#pragma omp parallel for schedule(static)
 		for (i = 0; i < m; i++) {
 			const float *v = V + i * n;
 			double s = 0;
@@ -79,7 +79,6 @@ orthogonalise(const float *V, size_t n, size_t m, double *y, double *h)
 				s += v[t] * y[t];
 			c[i] = s;
 		}
-#pragma omp parallel for schedule(static)
 		for (t = 0; t < n; t += BLOCK) {
 			size_t end = t + BLOCK < n ? t + BLOCK : n, u;
 
@@ -160,7 +159,7 @@ top_eigen(const struct linop *A, size_t nev, const double *u, uint64_t seed,
 {
 	size_t n = A->n, nfree = n - (u != NULL), m, j = 0, s, i, t, c, p, mv = 0;
 	size_t maxmv;
-	float *V, *Y;
+	float *V;
 	double *x, *y, *H, *S, *theta, beta = 0, worst = INFINITY;
 	struct emb_rng rng;
 	int converged = 0;
@@ -175,7 +174,6 @@ top_eigen(const struct linop *A, size_t nev, const double *u, uint64_t seed,
 	maxmv = RESTARTS * m;
 	emb_rng_seed(&rng, seed ^ 0x5bd1e995u);
 	V = emb_alloc(emb_mul(n, m), sizeof *V);
-	Y = emb_alloc(emb_mul(n, m), sizeof *Y);
 	x = emb_alloc(n, sizeof *x);
 	y = emb_alloc(n, sizeof *y);
 	H = emb_zalloc(m * m, sizeof *H);
@@ -219,8 +217,15 @@ top_eigen(const struct linop *A, size_t nev, const double *u, uint64_t seed,
 			worst = fmax(worst, beta * fabs(S[(s - 1 - c) * s + s - 1]));
 		converged = worst <= TOL;
 		p = converged || mv >= maxmv ? nev : nev + (m - nev) / 2;
-		/* the p largest Ritz vectors, largest first */
-#pragma omp parallel for schedule(static)
+		/*
+		 * The p largest Ritz vectors, largest first, in place of the
+		 * basis: each block of rows depends on its own rows only.
+		 */
+#pragma omp parallel
+		{
+		float *tmp = emb_alloc(p * BLOCK, sizeof *tmp);
+
+#pragma omp for schedule(static)
 		for (t = 0; t < n; t += BLOCK) {
 			size_t end = t + BLOCK < n ? t + BLOCK : n, q;
 			double acc[BLOCK];
@@ -233,18 +238,22 @@ top_eigen(const struct linop *A, size_t nev, const double *u, uint64_t seed,
 					for (q = t; q < end; q++)
 						acc[q - t] += sc[i] * V[i * n + q];
 				for (q = t; q < end; q++)
-					Y[c * n + q] = (float)acc[q - t];
+					tmp[c * BLOCK + q - t] = (float)acc[q - t];
 			}
+			for (c = 0; c < p; c++)
+				for (q = t; q < end; q++)
+					V[c * n + q] = tmp[c * BLOCK + q - t];
+		}
+		free(tmp);
 		}
 		if (converged || mv >= maxmv) {
 			for (c = 0; c < nev; c++) {
 				for (t = 0; t < n; t++)
-					vecs[c * n + t] = Y[c * n + t];
+					vecs[c * n + t] = V[c * n + t];
 				vals[c] = theta[s - 1 - c];
 			}
 			break;
 		}
-		memcpy(V, Y, p * n * sizeof *V);
 		memset(H, 0, m * m * sizeof *H);
 		for (c = 0; c < p; c++)
 			H[c * m + c] = theta[s - 1 - c];
@@ -261,7 +270,6 @@ top_eigen(const struct linop *A, size_t nev, const double *u, uint64_t seed,
 		emb_warn(NULL, "spectral: %zu products, residual %.2g%s", mv, worst,
 		    converged ? "" : " (not converged)");
 	free(V);
-	free(Y);
 	free(x);
 	free(y);
 	free(H);

@@ -48,7 +48,7 @@ size_t	graph_find(const struct graph *, size_t i, int32_t j);	/* edge index or S
 /* fuzzy.c */
 void	smooth_knn(const float *dist, size_t n, size_t kk, double k, float *sigma,
 	    float *rho);
-void	fuzzy_set(struct graph *, const int32_t *idx, float *dist, size_t n,
+void	fuzzy_set(struct graph *, int32_t *idx, float *dist, size_t n,
 	    size_t kk, double k, double mix);
 void	fuzzy_union(struct graph *, double mix);
 void	prune_edges(struct graph *, size_t epochs);
@@ -75,7 +75,7 @@ void	pca_layout(const float *X, size_t n, size_t d, size_t dim, uint64_t seed,
 
 /* layout.c */
 typedef void (*snapshot_fn)(const float *Y, size_t epoch, void *ctx);
-void	optimize_layout(const struct opts *, const struct graph *, double a,
+void	optimize_layout(const struct opts *, struct graph *, double a,
 	    double b, size_t epochs, float *Y, snapshot_fn, void *ctx);
 uint64_t mix64(uint64_t);
 
