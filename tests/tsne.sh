@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! need_py numpy sklearn scipy; then
-	skip "emb-tsne against scikit-learn" "no numpy, scipy or sklearn for $PY"
+	skip_required "emb-tsne against scikit-learn" "no numpy, scipy or sklearn for $PY"
 	exit 0
 fi
 REF="$PY $ROOT/tests/tsne_ref.py"

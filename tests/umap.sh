@@ -4,7 +4,7 @@
 REF="$PY $ROOT/tests/umap_ref.py"
 
 if ! need_py numpy sklearn scipy; then
-	skip "emb-umap" "no numpy, sklearn and scipy for $PY"
+	skip_required "emb-umap" "no numpy, sklearn and scipy for $PY"
 	exit 0
 fi
 rows=1797
