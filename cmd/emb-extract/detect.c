@@ -81,6 +81,24 @@ by_name(const char *name)
 	return FMT_AUTO;
 }
 
+/*
+ * torch.save's zip begins with its pickle, NAME/data.pkl; the legacy format
+ * with a pickled magic number (LONG1 0x1950a86a20f9469cfc6c).
+ */
+static int
+is_torch(const char *p, size_t n)
+{
+	size_t nlen;
+
+	if (n >= 14 && memcmp(p, "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8"
+	    "\x50\x19", 14) == 0)
+		return 1;
+	if (n < 30 || memcmp(p, "PK\3\4", 4) != 0)
+		return 0;
+	nlen = (unsigned char)p[26] | (unsigned char)p[27] << 8;
+	return nlen >= 9 && 30 + nlen <= n && memcmp(p + 30 + nlen - 9, "/data.pkl", 9) == 0;
+}
+
 enum format
 detect(struct input *in, const char *name)
 {
@@ -95,6 +113,10 @@ detect(struct input *in, const char *name)
 		return FMT_EMB;
 	if (n >= 6 && memcmp(p, "\x93NUMPY", 6) == 0)
 		return FMT_NPY;
+	if (n >= 4 && memcmp(p, "GGUF", 4) == 0)
+		return FMT_GGUF;
+	if (is_torch(p, n))
+		return FMT_TORCH;
 	if (n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 || memcmp(p, "PK\5\6", 4) == 0))
 		return FMT_NPZ;
 	if (n >= 10 && p[8] == '{') {

@@ -10,23 +10,6 @@
 
 #include "extract.h"
 
-struct entry {
-	char	*name;
-	int	 method;
-	int	 flags;
-	uint32_t crc;
-	uint64_t csize, usize, lho;
-};
-
-struct zip {
-	const char *name;
-	struct input *in;	/* a plain file or memory */
-	uint64_t size;
-	uint64_t cdoff;
-	struct entry *e;
-	size_t	 n;
-};
-
 static uint16_t
 le16(const unsigned char *p)
 {
@@ -146,8 +129,8 @@ bad:
 	emb_err(z->name, "byte %llu: zip64 extra field too short", (unsigned long long)at);
 }
 
-static void
-directory(struct job *j, struct zip *z)
+void
+zip_directory(struct job *j, struct zip *z)
 {
 	uint64_t count, cdsize, at, i;
 	unsigned char *cd, *p;
@@ -231,8 +214,8 @@ choose(struct job *j, struct zip *z)
 }
 
 /* The entry's data as an input, checked against its local header. */
-static struct input *
-open_entry(struct job *j, struct zip *z, struct entry *e)
+struct input *
+zip_open_entry(struct job *j, struct zip *z, struct entry *e)
 {
 	unsigned char lh[30];
 	char name[400], lname[300];
@@ -324,10 +307,10 @@ npz_read(struct job *j, struct input *in, int list)
 	z.name = in->name;
 	z.in = in;
 	z.size = in->rawsize;
-	directory(j, &z);
+	zip_directory(j, &z);
 	if (list) {
 		for (i = 0; i < z.n; i++) {
-			sub = open_entry(j, &z, &z.e[i]);
+			sub = zip_open_entry(j, &z, &z.e[i]);
 			npy_header(j, sub, &a);
 			array_name(&z.e[i], s, sizeof s);
 			emb_put_tsv(stdout, s);
@@ -340,7 +323,7 @@ npz_read(struct job *j, struct input *in, int list)
 	e = choose(j, &z);
 	array_name(e, s, sizeof s);
 	j->tensor = emb_strdup(s);
-	sub = open_entry(j, &z, e);
+	sub = zip_open_entry(j, &z, e);
 	npy_header(j, sub, &a);
 	hdrlen = in_tell(sub);
 	if (e->method == 0 && hdrlen + a.nbytes != e->usize) {

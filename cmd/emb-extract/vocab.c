@@ -1,0 +1,283 @@
+/*
+ * --vocab FILE: row labels from a tokenizer's vocabulary.  A Hugging Face
+ * tokenizer.json (model.vocab, a {token: id} object for BPE and WordPiece,
+ * a [[token, score], ...] list for Unigram, then added_tokens), or lines
+ * with one token each, as BERT's vocab.txt: the line number is the id.
+ * Each row gets two fields, the token and its id.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+
+#define MAX_VOCAB	(1u << 31)	/* bytes of a vocabulary file */
+
+struct vocab {
+	const char *path;
+	char	*text;
+	char	**tok;		/* by id; NULL: no token has it */
+	size_t	*len;
+	size_t	 n, cap;
+	int	 style;
+};
+
+static void
+set(struct vocab *v, uint64_t id, char *s, size_t len, struct json *js)
+{
+	size_t old = v->cap;
+
+	if (id >= EMB_MAX_ROWS)
+		json_error(js, "token id %llu is too large", (unsigned long long)id);
+	if (id >= v->cap) {
+		/* ids are dense: each token in the text stands for at least one */
+		if (id > js->len)
+			json_error(js, "token id %llu, more than the file has tokens",
+			    (unsigned long long)id);
+		v->cap = id + 1 > 2 * old ? id + 1 : 2 * old;
+		v->tok = emb_realloc(v->tok, v->cap, sizeof *v->tok);
+		v->len = emb_realloc(v->len, v->cap, sizeof *v->len);
+		memset(v->tok + old, 0, (v->cap - old) * sizeof *v->tok);
+	}
+	v->tok[id] = s;
+	v->len[id] = len;
+	if (id >= v->n)
+		v->n = id + 1;
+}
+
+static void
+model_vocab(struct vocab *v, struct json *js)
+{
+	char *s;
+	uint64_t id = 0;
+
+	if (json_peek(js) == '{') {		/* BPE, WordPiece: {"token": id} */
+		js->pos++;
+		while (json_peek(js) != '}') {
+			s = json_string(js);
+			json_expect(js, ':');
+			set(v, json_uint(js), s, strlen(s), js);
+			if (json_peek(js) != ',')
+				break;
+			js->pos++;
+		}
+		json_expect(js, '}');
+		return;
+	}
+	json_expect(js, '[');			/* Unigram: [["token", score], ...] */
+	while (json_peek(js) != ']') {
+		json_expect(js, '[');
+		s = json_string(js);
+		set(v, id++, s, strlen(s), js);
+		while (json_peek(js) == ',') {
+			js->pos++;
+			json_skip(js);
+		}
+		json_expect(js, ']');
+		if (json_peek(js) != ',')
+			break;
+		js->pos++;
+	}
+	json_expect(js, ']');
+}
+
+static void
+model(struct vocab *v, struct json *js, int *found)
+{
+	char *k;
+
+	json_expect(js, '{');
+	while (json_peek(js) != '}') {
+		k = json_string(js);
+		json_expect(js, ':');
+		if (strcmp(k, "vocab") == 0) {
+			model_vocab(v, js);
+			*found = 1;
+		} else {
+			json_skip(js);
+		}
+		if (json_peek(js) != ',')
+			break;
+		js->pos++;
+	}
+	json_expect(js, '}');
+}
+
+static void
+added(struct vocab *v, struct json *js)
+{
+	char *k, *content;
+	uint64_t id;
+	int have_id;
+
+	json_expect(js, '[');
+	while (json_peek(js) != ']') {
+		json_expect(js, '{');
+		content = NULL;
+		have_id = 0;
+		id = 0;
+		while (json_peek(js) != '}') {
+			k = json_string(js);
+			json_expect(js, ':');
+			if (strcmp(k, "id") == 0) {
+				id = json_uint(js);
+				have_id = 1;
+			} else if (strcmp(k, "content") == 0) {
+				content = json_string(js);
+			} else {
+				json_skip(js);
+			}
+			if (json_peek(js) != ',')
+				break;
+			js->pos++;
+		}
+		json_expect(js, '}');
+		if (!have_id || content == NULL)
+			json_error(js, "an added token without id or content");
+		set(v, id, content, strlen(content), js);
+		if (json_peek(js) != ',')
+			break;
+		js->pos++;
+	}
+	json_expect(js, ']');
+}
+
+static void
+tokenizer_json(struct vocab *v, size_t size)
+{
+	struct json js = { 0 };
+	char *k;
+	int found = 0;
+	size_t added_at = SIZE_MAX;
+
+	js.name = v->path;
+	js.what = "tokenizer.json";
+	js.s = v->text;
+	js.len = size;
+	json_expect(&js, '{');
+	while (json_peek(&js) != '}') {
+		k = json_string(&js);
+		json_expect(&js, ':');
+		if (strcmp(k, "model") == 0)
+			model(v, &js, &found);
+		else if (strcmp(k, "added_tokens") == 0 && json_peek(&js) == '[')
+			added_at = js.pos, json_skip(&js);	/* after the model's */
+		else
+			json_skip(&js);
+		if (json_peek(&js) != ',')
+			break;
+		js.pos++;
+	}
+	json_expect(&js, '}');
+	if (!found)
+		json_error(&js, "no model.vocab");
+	if (added_at != SIZE_MAX) {
+		js.pos = added_at;
+		added(v, &js);
+	}
+}
+
+static void
+lines(struct vocab *v, size_t size)
+{
+	char *p = v->text, *end = p + size, *nl;
+	struct json js = { .name = v->path, .what = "vocabulary", .len = size };
+	size_t n;
+
+	while (p < end) {
+		nl = memchr(p, '\n', end - p);
+		n = (nl != NULL ? nl : end) - p;
+		p[n] = '\0';
+		if (n > 0 && p[n - 1] == '\r')
+			p[--n] = '\0';
+		set(v, v->n, p, n, &js);
+		p = nl != NULL ? nl + 1 : end;
+	}
+}
+
+struct vocab *
+vocab_read(const char *path, int want_readable)
+{
+	struct input *in = in_open(path);
+	struct vocab *v = emb_alloc(1, sizeof *v);
+	size_t cap = 1 << 16, n = 0, got, i;
+
+	memset(v, 0, sizeof *v);
+	v->path = path;
+	v->text = emb_alloc(cap + 1, 1);
+	while ((got = in_read(in, v->text + n, cap - n)) > 0) {
+		n += got;
+		if (n == cap) {
+			if (cap >= MAX_VOCAB)
+				emb_err(path, "a vocabulary of more than %u bytes", MAX_VOCAB);
+			v->text = emb_realloc(v->text, (cap *= 2) + 1, 1);
+		}
+	}
+	v->text[n] = '\0';
+	in_close(in);
+	for (i = 0; i < n && strchr(" \t\r\n", v->text[i]) != NULL; i++)
+		;
+	if (i < n && v->text[i] == '{' && memchr(v->text, '\0', n) == NULL)
+		tokenizer_json(v, n);
+	else
+		lines(v, n);
+	v->style = STYLE_PLAIN;
+	if (want_readable)
+		v->style = readable_style(v->tok, v->len, v->n);
+	return v;
+}
+
+void
+vocab_free(struct vocab *v)
+{
+	if (v == NULL)
+		return;
+	free(v->text);
+	free(v->tok);
+	free(v->len);
+	free(v);
+}
+
+/* Labels token and id for rows rows from n tokens (NULL ones by their id). */
+void
+vocab_labels(struct emb_frame *f, char *const *tok, const size_t *len, size_t n,
+    size_t rows, const char *name, int want_readable, int style)
+{
+	static char *fields[] = { "token", "id" };
+	char num[24], *buf = NULL;
+	size_t r, k, cap = 0;
+
+	if (want_readable && style == STYLE_GUESS)
+		style = readable_style(tok, len, n);
+	if (!want_readable)
+		style = STYLE_PLAIN;
+	labels_drop(f);
+	f->rows = rows;
+	emb_labels_begin(f, 2, fields);
+	for (r = 0; r < rows; r++) {
+		k = snprintf(num, sizeof num, "%zu", r);
+		if (r < n && tok[r] != NULL) {
+			if (5 * len[r] + 1 > cap)
+				buf = emb_realloc(buf, cap = 5 * len[r] + 1, 1);
+			emb_label_add(f, buf, readable(tok[r], len[r], style, buf));
+		} else {
+			emb_label_add(f, num, k);
+		}
+		emb_label_add(f, num, k);
+	}
+	free(buf);
+	labels_end(f);
+	if (n > rows)
+		emb_warn(name, "a vocabulary of %zu tokens for %zu rows: the last %zu "
+		    "are not used", n, rows, n - rows);
+}
+
+/* The --vocab labels for this input's rows: j->labfile, as -l gives it. */
+void
+vocab_fit(struct job *j, size_t rows)
+{
+	struct vocab *v = j->vocab;
+
+	vocab_labels(&j->labfile, v->tok, v->len, v->n, rows, v->path, j->o->readable,
+	    v->style);
+	j->have_labfile = 1;
+}
