@@ -298,9 +298,11 @@ op_persid(struct vm *m)
 {
 	uint32_t pid = pop(m), g, key, n, s;
 
-	if (val(m, pid)->type != PK_TUPLE || val(m, pid)->n != 5 ||
-	    !str_is(m, item(m, pid, 0, -1, "persistent id"), "storage"))
-		fail(m, "unknown persistent id (a %s of %u)", type_name(val(m, pid)->type),
+	if (val(m, pid)->type != PK_TUPLE)
+		fail(m, "unknown persistent id (a %s)", type_name(val(m, pid)->type));
+	if (val(m, pid)->n != 5 || !str_is(m, item(m, pid, 0, -1, "persistent id"),
+	    "storage"))
+		fail(m, "unknown persistent id (a tuple of %u, not a storage)",
 		    val(m, pid)->n);
 	g = item(m, pid, 1, PK_GLOBAL, "persistent id storage type");
 	key = item(m, pid, 2, PK_STR, "persistent id key");

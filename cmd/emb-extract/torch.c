@@ -137,7 +137,7 @@ add_tensor(struct ck *c, uint32_t x)
 	}
 	if (last >= t->numel)
 		emb_err(c->j->name, "tensor '%s': its shape and strides reach element "
-		    "%llu of a storage of %llu", emb_quote(name), (unsigned long long)last,
+		    "%llu, its storage has %llu", emb_quote(name), (unsigned long long)last,
 		    (unsigned long long)t->numel);
 }
 

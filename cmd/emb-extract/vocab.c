@@ -102,12 +102,17 @@ model(struct vocab *v, struct json *js, int *found)
 	json_expect(js, '}');
 }
 
-static void
-added(struct vocab *v, struct json *js)
+/*
+ * added_tokens: [{"id": 9, "content": "<|endoftext|>", ...}], kept in *ids
+ * and *strs to be set after the model's (the file may give them first).
+ */
+static size_t
+added(struct json *js, uint64_t **ids, char ***strs)
 {
 	char *k, *content;
 	uint64_t id;
 	int have_id;
+	size_t n = 0;
 
 	json_expect(js, '[');
 	while (json_peek(js) != ']') {
@@ -133,21 +138,26 @@ added(struct vocab *v, struct json *js)
 		json_expect(js, '}');
 		if (!have_id || content == NULL)
 			json_error(js, "an added token without id or content");
-		set(v, id, content, strlen(content), js);
+		*ids = emb_realloc(*ids, n + 1, sizeof **ids);
+		*strs = emb_realloc(*strs, n + 1, sizeof **strs);
+		(*ids)[n] = id;
+		(*strs)[n++] = content;
 		if (json_peek(js) != ',')
 			break;
 		js->pos++;
 	}
 	json_expect(js, ']');
+	return n;
 }
 
 static void
 tokenizer_json(struct vocab *v, size_t size)
 {
 	struct json js = { 0 };
-	char *k;
+	char *k, **strs = NULL;
+	uint64_t *ids = NULL;
+	size_t nadded = 0, i;
 	int found = 0;
-	size_t added_at = SIZE_MAX;
 
 	js.name = v->path;
 	js.what = "tokenizer.json";
@@ -159,8 +169,8 @@ tokenizer_json(struct vocab *v, size_t size)
 		json_expect(&js, ':');
 		if (strcmp(k, "model") == 0)
 			model(v, &js, &found);
-		else if (strcmp(k, "added_tokens") == 0 && json_peek(&js) == '[')
-			added_at = js.pos, json_skip(&js);	/* after the model's */
+		else if (strcmp(k, "added_tokens") == 0 && json_peek(&js) == '[' && !nadded)
+			nadded = added(&js, &ids, &strs);
 		else
 			json_skip(&js);
 		if (json_peek(&js) != ',')
@@ -170,10 +180,10 @@ tokenizer_json(struct vocab *v, size_t size)
 	json_expect(&js, '}');
 	if (!found)
 		json_error(&js, "no model.vocab");
-	if (added_at != SIZE_MAX) {
-		js.pos = added_at;
-		added(v, &js);
-	}
+	for (i = 0; i < nadded; i++)
+		set(v, ids[i], strs[i], strlen(strs[i]), &js);
+	free(ids);
+	free(strs);
 }
 
 static void
