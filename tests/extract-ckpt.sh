@@ -153,4 +153,8 @@ tap(fr is not None and [l[0] for l in fr["labels"]] ==
     "truncated with a warning")
 fr = run("--vocab", os.path.join(F, "vocab.txt"), os.path.join(F, "embedding.pt"), "--readable")
 tap(fr is not None and fr["labels"][7][0] == "café", "--readable leaves a WordPiece vocabulary as it is")
+st = os.path.join(os.environ["ROOT"], "tests", "fixtures", "extract", "single.safetensors")
+fr = run(st, "-t", "embeddings.weight", "--vocab", os.path.join(F, "tokenizer.json"), "--readable")
+tap(fr is not None and fr["labels"][2] == [" the", "2"] and fr["labels"][24] == ["24", "24"] and
+    fr["data"].shape == (25, 12), "--vocab and --readable label a safetensors tensor")
 PYEOF
