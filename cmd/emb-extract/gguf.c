@@ -165,7 +165,7 @@ skip_value(struct gguf *g, uint32_t type, int depth)
 static void
 tokens(struct gguf *g)
 {
-	uint64_t n, k, len, total = 0;
+	uint64_t n, k, len, total = 0, cap = 0;
 	uint32_t et = u32(g, "array type");
 
 	if (et != GT_STRING)
@@ -176,13 +176,16 @@ tokens(struct gguf *g)
 		emb_err(g->j->name, "byte %llu: %llu tokens cannot fit in the file",
 		    (unsigned long long)pos(g) - 8, (unsigned long long)n);
 	g->tokoff = job_own(g->j, SLOT_TOKOFF, n + 1, sizeof *g->tokoff);
-	g->toks = job_own(g->j, SLOT_TOKS, g->size - pos(g), 1);
 	for (k = 0; k < n; k++) {
 		len = u64(g, "token length");
 		if (len > g->size - pos(g) || len > MAX_STRING)
 			emb_err(g->j->name, "byte %llu: token %llu: length %llu runs past "
 			    "the end of the file", (unsigned long long)pos(g) - 8,
 			    (unsigned long long)k, (unsigned long long)len);
+		if (total + len >= cap) {
+			cap = 2 * (total + len) + 4096;
+			g->toks = job_own(g->j, SLOT_TOKS, cap, 1);
+		}
 		g->tokoff[k] = total;
 		rd(g, g->toks + total, len, "token");
 		total += len;

@@ -19,14 +19,18 @@ printable(int b)
 static int
 byte_of(long cp)
 {
+	static int above[68];	/* byte of code point 256 + i */
 	int b, n = 0;
 
 	if (cp < 256)
 		return printable((int)cp) ? (int)cp : -1;
-	for (b = 0; b < 256; b++)
-		if (!printable(b) && 256 + n++ == cp)
-			return b;
-	return -1;
+	if (cp >= 256 + 68)
+		return -1;
+	if (above[67] == 0)
+		for (b = 0; b < 256; b++)
+			if (!printable(b))
+				above[n++] = b;
+	return above[cp - 256];
 }
 
 /* The code point at s (n bytes left), its length in *len; -1 if not UTF-8. */
