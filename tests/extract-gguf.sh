@@ -91,7 +91,7 @@ def run(*args):
 
 orig = np.fromfile(os.path.join(F, "orig.f32"), "<f4").reshape(10, 256)
 # relative RMS error each format's bits allow, about 1.6x what ggml's quantiser reaches
-tol = {"f32": 0, "f16": 1e-3, "bf16": 5e-3, "q8_0": 0.01, "q6_K": 0.03, "q5_K": 0.06,
+tol = {"f64": 0, "f32": 0, "f16": 1e-3, "bf16": 5e-3, "q8_0": 0.01, "q6_K": 0.03, "q5_K": 0.06,
        "q5_0": 0.07, "q5_1": 0.07, "q4_K": 0.12, "q4_0": 0.14, "q4_1": 0.14,
        "q3_K": 0.25, "q2_K": 0.45}
 gpt2 = ["!", "the", "Ġthe", "Ġof", "Ċ", "ing", "é", "ĠcafÃ©", "<|endoftext|>", "ĠĠ"]

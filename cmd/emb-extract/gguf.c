@@ -342,25 +342,29 @@ static void
 quant_rows(void *ctx, size_t row, size_t n, float *out)
 {
 	struct quant *q = ctx;
+	struct dtype dt = { .kind = q->ty->kind, .size = q->ty->size };
 	size_t k;
 
 	if (row > q->next)
 		skip(q->g, (row - q->next) * q->rowbytes, "tensor data");
+	q->next = row + n;
+	if (q->ty->kind != 'q' && q->ty->size <= 4) {	/* read in place, widened there */
+		rd(q->g, out, n * q->rowbytes, "tensor data");
+		convert(&dt, out, n * q->cols);
+		return;
+	}
 	if (n > q->rawrows) {
 		q->raw = job_own(q->g->j, SLOT_RAW, n, q->rowbytes);
 		q->rawrows = n;
 	}
 	rd(q->g, q->raw, n * q->rowbytes, "tensor data");
-	if (q->ty->kind == 'q') {
+	if (q->ty->kind != 'q')
+		for (k = 0; k < n * q->cols; k++)
+			out[k] = convert_one(&dt, q->raw + k * q->ty->size);
+	else
 		for (k = 0; k < n; k++)
 			ggml_dequant(q->t->type, q->raw + k * q->rowbytes, out + k * q->cols,
 			    q->cols);
-	} else {
-		struct dtype dt = { .kind = q->ty->kind, .size = q->ty->size };
-		for (k = 0; k < n * q->cols; k++)
-			out[k] = convert_one(&dt, q->raw + k * q->ty->size);
-	}
-	q->next = row + n;
 }
 
 static struct gtensor *
