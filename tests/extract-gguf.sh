@@ -115,6 +115,10 @@ tap(fr is not None and fr["fields"] == ["token", "id"] and
     fr["labels"] == [[w, str(i)] for i, w in enumerate(gpt2)] and
     fr["meta"].get("gguf.architecture") == "gpt2",
     "token_embd.weight by default, labelled by tokenizer.ggml.tokens and their ids")
+fr = run("-t", "output.weight", os.path.join(F, "gguf-f16.gguf"))
+ref = np.fromfile(os.path.join(F, "ref-f16.f32"), "<f4").reshape(10, 256)
+tap(fr is not None and np.array_equal(fr["data"], ref) and
+    fr["labels"] == [[w, str(i)] for i, w in enumerate(gpt2)], "output.weight, labelled by the tokens")
 fr = run("--readable", os.path.join(F, "gguf-q4_0.gguf"))
 tap(fr is not None and [l[0] for l in fr["labels"]] ==
     ["!", "the", " the", " of", "\\n", "ing", "\\xe9", " café", "<|endoftext|>", "  "],
