@@ -46,6 +46,9 @@ fails 1 "state.pt: tensor 'norm.num_batches_tracked': dtype int64 is not support
 sed 's/cpu/cpX/' "$F/fake-ok.pt" >"$T/crc.pt"
 fails 1 "crc.pt: archive/data.pkl: CRC-32 is [0-9a-f]{8}, the zip directory says [0-9a-f]{8}$" \
     "a pickle changed after zipping fails its CRC check" emb-extract "$T/crc.pt"
+fails 1 "--vocab and -l both give labels: choose one$" "--vocab with -l" \
+    emb-extract --vocab "$F/vocab.txt" -l "$F/vocab.txt" "$F/embedding.pt"
+check "-f pytorch reads a pipe" sh -c 'emb-extract -f pytorch <"$1" | emb-info | grep -q "12 rows x 6 cols"' sh "$F/embedding.pt"
 
 if ! need_py numpy; then
 	skip "PyTorch values" "no numpy for $PY"
