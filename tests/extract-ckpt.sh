@@ -46,6 +46,7 @@ fails 1 "state.pt: tensor 'norm.num_batches_tracked': dtype int64 is not support
 sed 's/cpu/cpX/' "$F/fake-ok.pt" >"$T/crc.pt"
 fails 1 "crc.pt: archive/data.pkl: CRC-32 is [0-9a-f]{8}, the zip directory says [0-9a-f]{8}$" \
     "a pickle changed after zipping fails its CRC check" emb-extract "$T/crc.pt"
+check "a .pt zip whose first entry is not the pickle" sh -c 'emb-extract --list "$1" | grep -q "^w	float32	(3, 4)$"' sh "$F/pickle-second.pt"
 fails 1 "--vocab and -l both give labels: choose one$" "--vocab with -l" \
     emb-extract --vocab "$F/vocab.txt" -l "$F/vocab.txt" "$F/embedding.pt"
 check "-f pytorch reads a pipe" sh -c 'emb-extract -f pytorch <"$1" | emb-info | grep -q "12 rows x 6 cols"' sh "$F/embedding.pt"

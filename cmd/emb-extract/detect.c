@@ -99,6 +99,21 @@ is_torch(const char *p, size_t n)
 	return nlen >= 9 && 30 + nlen <= n && memcmp(p + 30 + nlen - 9, "/data.pkl", 9) == 0;
 }
 
+/* A zip named as checkpoints are, whatever its first entry. */
+static int
+torch_name(const char *name)
+{
+	static const char *ext[] = { ".pt", ".pth", ".ckpt", ".bin" };
+	size_t n = strlen(name), i, e;
+
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		e = strlen(ext[i]);
+		if (n > e && strcmp(name + n - e, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 enum format
 detect(struct input *in, const char *name)
 {
@@ -118,7 +133,7 @@ detect(struct input *in, const char *name)
 	if (is_torch(p, n))
 		return FMT_TORCH;
 	if (n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 || memcmp(p, "PK\5\6", 4) == 0))
-		return FMT_NPZ;
+		return torch_name(name) ? FMT_TORCH : FMT_NPZ;
 	if (n >= 10 && p[8] == '{') {
 		hlen = (uint64_t)emb_get_le32((const unsigned char *)p) |
 		    (uint64_t)emb_get_le32((const unsigned char *)p + 4) << 32;
