@@ -56,6 +56,9 @@ void	emb_err(const char *file, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 2, 3)));
 void	emb_warn(const char *file, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* the same with a place in the file ("frame 2", "byte 80"; NULL: none) before the message */
+void	emb_verr(const char *file, const char *where, const char *fmt, va_list)
+	    __attribute__((noreturn, format(printf, 3, 0)));
 void	emb_usage(const char *synopsis) __attribute__((noreturn));	/* stderr, exit 2 */
 void	emb_help(const char *synopsis) __attribute__((noreturn));	/* -h: stdout, exit 0 */
 
@@ -101,10 +104,38 @@ double	 emb_rng_normal(struct emb_rng *);
 /* progress.c: a meter on stderr when it is a terminal or with -v. */
 void	emb_progress(const char *what, uint64_t done, uint64_t total);
 
+/*
+ * input.c: the one way the programs read a file or a pipe, plain or gzip
+ * (by its magic; several members allowed).  A cut gzip member, bytes after
+ * the last one, corrupt data or a read error are fatal, with the name.
+ */
+struct emb_input;
+struct emb_input *emb_input_open(const char *path);	/* NULL or "-": stdin */
+struct emb_input *emb_input_fd(int fd, const char *name);	/* takes fd */
+size_t	emb_input_read(struct emb_input *, void *, size_t n);	/* < n: the end */
+int	emb_input_getc(struct emb_input *);			/* EOF: the end */
+/*
+ * One line without its newline and a \r before it, NUL-terminated in *buf
+ * (grown as needed); a UTF-8 byte-order mark at the start of the input is
+ * dropped; a line of more than max bytes is fatal.  Its length, or -1 at
+ * the end.
+ */
+long	emb_input_line(struct emb_input *, char **buf, size_t *cap, size_t max);
+const char *emb_input_name(const struct emb_input *);
+int	emb_input_regular(const struct emb_input *);	/* a plain, uncompressed file */
+int	emb_input_compressed(const struct emb_input *);	/* gzip */
+uint64_t emb_input_size(const struct emb_input *);	/* regular: bytes left */
+long	emb_input_lineno(const struct emb_input *);	/* of the last line read */
+uint64_t emb_input_skip(struct emb_input *, uint64_t n);	/* what there was */
+void	emb_input_unread(struct emb_input *, const void *, size_t n);	/* n just read */
+int	emb_input_fileno(const struct emb_input *);	/* regular: for pread, mmap */
+void	emb_input_close(struct emb_input *);
+
 /* frame.c: reading and writing frames. */
 struct emb_reader;
 struct emb_reader *emb_open(const char *path);	/* "-" or NULL: stdin */
 struct emb_reader *emb_open_fd(int fd, const char *name);	/* takes fd */
+struct emb_reader *emb_open_input(struct emb_input *);	/* takes it */
 const char *emb_reader_name(const struct emb_reader *);
 int	emb_reader_regular(const struct emb_reader *);	/* a plain, uncompressed file */
 void	emb_close(struct emb_reader *);

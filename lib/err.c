@@ -22,15 +22,42 @@ emb_init(const char *argv0)
 	signal(SIGPIPE, SIG_DFL);
 }
 
-static void
-vwarn(const char *file, const char *fmt, va_list ap)
+/* A file name with control bytes (a zip entry's, say) is quoted like any input. */
+static const char *
+safe_name(const char *s)
 {
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return emb_quote(s);
+	return s;
+}
+
+/* One line, written at once, so messages of programs in one pipe do not mix. */
+static void
+vwarn(const char *file, const char *where, const char *fmt, va_list ap)
+{
+	char msg[4096];
+	int n;
+
 	fflush(stdout);
-	fprintf(stderr, "%s: ", emb_progname);
-	if (file != NULL)
-		fprintf(stderr, "%s: ", file);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	n = snprintf(msg, sizeof msg, "%s: %s%s%s%s", emb_progname,
+	    file != NULL ? safe_name(file) : "", file != NULL ? ": " : "",
+	    where != NULL ? where : "", where != NULL ? ": " : "");
+	if (n < 0 || (size_t)n >= sizeof msg)
+		n = sizeof msg - 1;
+	vsnprintf(msg + n, sizeof msg - n, fmt, ap);
+	fprintf(stderr, "%s\n", msg);
+}
+
+void
+emb_verr(const char *file, const char *where, const char *fmt, va_list ap)
+{
+	vwarn(file, where, fmt, ap);
+	if (emb_fatal_hook != NULL)
+		emb_fatal_hook();
+	exit(1);
 }
 
 void
@@ -39,11 +66,7 @@ emb_err(const char *file, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(file, fmt, ap);
-	va_end(ap);
-	if (emb_fatal_hook != NULL)
-		emb_fatal_hook();	/* a fuzz harness longjmps out instead of exiting */
-	exit(1);
+	emb_verr(file, NULL, fmt, ap);	/* a fuzz harness's hook longjmps out */
 }
 
 void
@@ -52,7 +75,7 @@ emb_warn(const char *file, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(file, fmt, ap);
+	vwarn(file, NULL, fmt, ap);
 	va_end(ap);
 }
 

@@ -2,22 +2,17 @@
  * The emb stream, emb(5): frames of a short text header and a raw
  * little-endian payload.  Every size is checked before it is trusted.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "emb.h"
 
 #define GROW_STEP	(64u << 20)	/* read unknown-length payloads this much at a time */
 
 struct emb_reader {
-	gzFile	 gz;
-	char	*name;
+	struct emb_input *in;
+	const char *name;
 	int	 regular;	/* plain file: its length bounds what a header may announce */
 	uint64_t size;		/* bytes from where we started to the end of a regular file */
 	uint64_t pos;		/* bytes consumed */
@@ -33,51 +28,42 @@ struct emb_reader {
 static void __attribute__((noreturn, format(printf, 2, 3)))
 bad(struct emb_reader *r, const char *fmt, ...)
 {
-	char msg[512];
+	char where[32];
 	va_list ap;
 
+	snprintf(where, sizeof where, "frame %d", r->frame);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	emb_err(r->name, "frame %d: %s", r->frame, msg);
+	emb_verr(r->name, where, fmt, ap);
+}
+
+static struct emb_reader *
+reader_new(struct emb_input *in)
+{
+	struct emb_reader *r = emb_zalloc(1, sizeof *r);
+
+	r->in = in;
+	r->name = emb_input_name(in);
+	r->regular = emb_input_regular(in);
+	r->size = emb_input_size(in);
+	return r;
+}
+
+struct emb_reader *
+emb_open_input(struct emb_input *in)
+{
+	return reader_new(in);
 }
 
 struct emb_reader *
 emb_open_fd(int fd, const char *name)
 {
-	struct emb_reader *r = emb_zalloc(1, sizeof *r);
-	struct stat st;
-	off_t off;
-
-	r->name = emb_strdup(name);
-	if (fd < 0)
-		emb_err(r->name, "%s", strerror(errno));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-		emb_err(r->name, "is a directory");
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		off = lseek(fd, 0, SEEK_CUR);
-		r->regular = 1;
-		r->size = st.st_size > off && off >= 0 ? (uint64_t)(st.st_size - off) : 0;
-	}
-	if ((r->gz = gzdopen(fd, "rb")) == NULL)
-		emb_err(r->name, "out of memory");
-	gzbuffer(r->gz, 1 << 17);
-	/* A gzip file's length says little about what it unpacks to. */
-	if (r->regular && !gzdirect(r->gz))
-		r->regular = 0;
-	return r;
+	return reader_new(emb_input_fd(fd, name));
 }
 
 struct emb_reader *
 emb_open(const char *path)
 {
-	int fd;
-
-	if (path == NULL || strcmp(path, "-") == 0)
-		return emb_open_fd(dup(0), "stdin");
-	if ((fd = open(path, O_RDONLY)) < 0)
-		emb_err(path, "%s", strerror(errno));
-	return emb_open_fd(fd, path);
+	return reader_new(emb_input_open(path));
 }
 
 const char *
@@ -97,35 +83,19 @@ emb_close(struct emb_reader *r)
 {
 	if (r == NULL)
 		return;
-	gzclose(r->gz);
+	emb_input_close(r->in);
 	free(r->partial);
-	free(r->name);
 	free(r);
 }
 
 static void
 read_exact(struct emb_reader *r, void *buf, size_t n, const char *what)
 {
-	unsigned char *p = buf;
-	int got, zerr;
+	size_t got = emb_input_read(r->in, buf, n);
 
-	while (n > 0) {
-		unsigned chunk = n > (1u << 30) ? (1u << 30) : (unsigned)n;
-		got = gzread(r->gz, p, chunk);
-		if (got < 0) {
-			const char *m = gzerror(r->gz, &zerr);
-			bad(r, "%s: %s", what, zerr == Z_ERRNO ? strerror(errno) : m);
-		}
-		if (got == 0) {
-			gzerror(r->gz, &zerr);
-			if (zerr != Z_OK && zerr != Z_BUF_ERROR)
-				bad(r, "%s: %s", what, gzerror(r->gz, &zerr));
-			bad(r, "truncated %s", what);
-		}
-		p += got;
-		n -= got;
-		r->pos += got;
-	}
+	r->pos += got;
+	if (got < n)
+		bad(r, "truncated %s", what);
 }
 
 /*
@@ -177,14 +147,11 @@ static int
 read_line(struct emb_reader *r, char *buf, size_t cap, size_t *hdrbytes, int first)
 {
 	size_t n = 0;
-	int c, zerr;
+	int c;
 
 	for (;;) {
-		c = gzgetc(r->gz);
-		if (c == -1) {
-			gzerror(r->gz, &zerr);
-			if (zerr != Z_OK && zerr != Z_BUF_ERROR)
-				bad(r, "%s", gzerror(r->gz, &zerr));
+		c = emb_input_getc(r->in);
+		if (c == EOF) {
 			if (first && n == 0)
 				return 0;
 			bad(r, "truncated header");
@@ -259,8 +226,8 @@ parse_count(struct emb_reader *r, const char *s, const char *key, uint64_t max,
 			bad(r, "%s: number too large", key);
 		v = v * 10 + (*p - '0');
 		if (v > max)
-			bad(r, "%s: %s is over the limit of %llu", key, s,
-			    (unsigned long long)max);
+			bad(r, "%s: %.*s is over the limit of %llu", key,
+			    (int)strspn(s, "0123456789"), s, (unsigned long long)max);
 	}
 	if (end != NULL)
 		*end = p;
@@ -294,7 +261,7 @@ parse_fields(struct emb_reader *r, struct emb_frame *f, const char *v)
 			bad(r, "fields: field name longer than %d bytes", EMB_MAX_FIELDNAME);
 		for (j = 0; j < i; j++)
 			if (strcmp(name, f->fieldnames[j]) == 0)
-				bad(r, "fields: '%s' given twice", name);
+				bad(r, "fields: '%s' given twice", emb_quote(name));
 		f->fieldnames[i] = name;
 		p += len;
 	}
@@ -314,13 +281,13 @@ parse_meta(struct emb_reader *r, struct emb_frame *f, char *v)
 	for (k = v; *k; k++)
 		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
 		    (*k >= '0' && *k <= '9') || *k == '_' || *k == '.' || *k == '-'))
-			bad(r, "meta: bad key '%s'", v);
+			bad(r, "meta: bad key '%s'", emb_quote(v));
 	unescape(r, sp + 1, "meta value");
 	if (strlen(sp + 1) > EMB_MAX_METAVAL)
 		bad(r, "meta: value longer than %d bytes", EMB_MAX_METAVAL);
 	for (i = 0; i < f->nmeta; i++)
 		if (strcmp(f->meta[i].key, v) == 0)
-			bad(r, "meta: key '%s' given twice", v);
+			bad(r, "meta: key '%s' given twice", emb_quote(v));
 	if (f->nmeta >= EMB_MAX_META)
 		bad(r, "more than %d meta lines", EMB_MAX_META);
 	f->meta = emb_realloc(f->meta, f->nmeta + 1, sizeof *f->meta);
@@ -356,7 +323,7 @@ emb_read_header(struct emb_reader *r, struct emb_frame *f)
 	else if (strcmp(p, "graph") == 0)
 		f->kind = EMB_GRAPH;
 	else
-		bad(r, "unknown frame kind '%.40s'", p);
+		bad(r, "unknown frame kind '%s'", emb_quote_n(p, strnlen(p, 40)));
 
 	for (;;) {
 		read_line(r, line, sizeof line, &hdr, 0);
@@ -387,7 +354,8 @@ emb_read_header(struct emb_reader *r, struct emb_frame *f)
 			p = strchr(line, ' ');
 			if (p != NULL)
 				*p = '\0';
-			bad(r, "unknown or repeated header key '%.40s'", line);
+			bad(r, "unknown or repeated header key '%s'",
+			    emb_quote_n(line, strnlen(line, 40)));
 		}
 	}
 
@@ -462,6 +430,29 @@ read_labels(struct emb_reader *r, struct emb_frame *f)
 		bad(r, "%zu labels for %zu rows x %zu fields", i, f->rows, f->nfields);
 }
 
+/* What emb(5) promises of a row of a graph, which its users rely on. */
+static void
+check_graph(struct emb_reader *r, const struct emb_frame *f)
+{
+	size_t i, j, k = f->cols;
+	const float *d;
+	const int32_t *x;
+
+	for (i = 0; i < f->rows; i++) {
+		d = f->data + i * k;
+		x = f->index + i * k;
+		for (j = 0; j < k; j++) {
+			if ((size_t)x[j] == i)
+				bad(r, "row %zu is listed as its own neighbour", i);
+			if (d[j] != d[j])
+				bad(r, "row %zu: neighbour %zu has a NaN distance", i, j);
+			if (j > 0 && d[j] < d[j - 1])
+				bad(r, "row %zu: distances are not in ascending order "
+				    "(neighbour %zu)", i, j);
+		}
+	}
+}
+
 void
 emb_read_rest(struct emb_reader *r, struct emb_frame *f)
 {
@@ -481,6 +472,7 @@ emb_read_rest(struct emb_reader *r, struct emb_frame *f)
 			f->index[i] = (int32_t)u;
 		}
 		emb_floats_le(f->data, n);
+		check_graph(r, f);
 		return;
 	}
 	if (r->rowsleft == f->rows) {
@@ -552,11 +544,19 @@ put_escaped(FILE *fp, const char *s, int escape_space)
 			emb_fwrite(p, 1, fp);	/* reports the error */
 }
 
+/*
+ * The header is made in memory and checked against the limits a reader
+ * holds it to, so no program writes a stream that it could not read back.
+ */
 void
-emb_write_header(FILE *fp, const struct emb_frame *f)
+emb_write_header(FILE *out, const struct emb_frame *f)
 {
-	size_t i;
+	char *hdr = NULL;
+	size_t len = 0, i;
+	FILE *fp;
 
+	if ((fp = open_memstream(&hdr, &len)) == NULL)
+		emb_err(NULL, "out of memory");
 	if (f->kind == EMB_GRAPH)
 		emb_printf(fp, "EMB %d graph\nrows %zu\nk %zu\n", EMB_VERSION,
 		    f->rows, f->cols);
@@ -577,6 +577,13 @@ emb_write_header(FILE *fp, const struct emb_frame *f)
 		emb_printf(fp, "\n");
 	}
 	emb_printf(fp, "ENDHDR\n");
+	if (fclose(fp) != 0)
+		emb_err(NULL, "out of memory");
+	if (len > EMB_MAX_HEADER)
+		emb_err(NULL, "the header to write is %zu bytes, over the %d bytes "
+		    "emb(5) allows (too much metadata)", len, EMB_MAX_HEADER);
+	emb_fwrite(hdr, len, out);
+	free(hdr);
 }
 
 void

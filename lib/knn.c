@@ -53,7 +53,7 @@ typedef int32_t vi __attribute__((vector_size(4 * V), aligned(4)));
 #define VSET(x)		((vf){ 0, 0, 0, 0, 0, 0, 0, 0 } + (float)(x))
 
 static inline __attribute__((always_inline)) int
-vany(const vi *m)
+any_lane(const vi *m)
 {
 	uint64_t u[4];
 
@@ -62,7 +62,7 @@ vany(const vi *m)
 }
 
 static inline __attribute__((always_inline)) float
-vsum(const vf *s)
+lane_sum(const vf *s)
 {
 	const float *x = (const float *)s;
 
@@ -173,8 +173,8 @@ before(float da, int32_t ia, float db, int32_t ib)
 
 /* Put (d, j) in place of the top of a max-heap of m entries. */
 static inline __attribute__((always_inline)) void
-heap_replace(float *hd, int32_t *hi, uint8_t *hf, size_t m, float d, int32_t j,
-    uint8_t flag)
+heap_replace(float *heap_dist, int32_t *hi, uint8_t *heap_is_new, size_t m, float d,
+    int32_t j, uint8_t flag)
 {
 	size_t p = 0, c;
 
@@ -182,29 +182,29 @@ heap_replace(float *hd, int32_t *hi, uint8_t *hf, size_t m, float d, int32_t j,
 		c = 2 * p + 1;
 		if (c >= m)
 			break;
-		if (c + 1 < m && before(hd[c], hi[c], hd[c + 1], hi[c + 1]))
+		if (c + 1 < m && before(heap_dist[c], hi[c], heap_dist[c + 1], hi[c + 1]))
 			c++;
-		if (!before(d, j, hd[c], hi[c]))
+		if (!before(d, j, heap_dist[c], hi[c]))
 			break;
-		hd[p] = hd[c];
+		heap_dist[p] = heap_dist[c];
 		hi[p] = hi[c];
-		if (hf != NULL)
-			hf[p] = hf[c];
+		if (heap_is_new != NULL)
+			heap_is_new[p] = heap_is_new[c];
 		p = c;
 	}
-	hd[p] = d;
+	heap_dist[p] = d;
 	hi[p] = j;
-	if (hf != NULL)
-		hf[p] = flag;
+	if (heap_is_new != NULL)
+		heap_is_new[p] = flag;
 }
 
 static void
-heaps_clear(float *hd, int32_t *hi, size_t n)
+heaps_clear(float *heap_dist, int32_t *hi, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		hd[i] = INFINITY;
+		heap_dist[i] = INFINITY;
 		hi[i] = EMPTY;
 	}
 }
@@ -280,7 +280,7 @@ row_norms(const float *X, size_t n, size_t d)
 
 /* x.y, or ||x - y||^2, in double: four sums, for speed, in a fixed order. */
 static inline __attribute__((always_inline)) double
-dsum(const float *x, const float *y, size_t d, int diff)
+dot_or_sqdist(const float *x, const float *y, size_t d, int diff)
 {
 	double s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0, t1, t2, t3;
 	size_t j;
@@ -317,8 +317,8 @@ true_distance(const float *x, const float *y, size_t d, enum knn_metric m,
 	double s, t;
 
 	if (m == KNN_EUCLIDEAN)
-		return (float)sqrt(dsum(x, y, d, 1));
-	s = dsum(x, y, d, 0);
+		return (float)sqrt(dot_or_sqdist(x, y, d, 1));
+	s = dot_or_sqdist(x, y, d, 0);
 	if (m == KNN_DOT)
 		return (float)-s;
 	t = nx > 0 && ny > 0 ? s / (nx * ny) : 0;
@@ -326,7 +326,7 @@ true_distance(const float *x, const float *y, size_t d, enum knn_metric m,
 	return (float)(t < 0 ? 0 : t > 2 ? 2 : t);
 }
 
-struct cand {
+struct scored {
 	float	d;
 	int32_t	i;
 };
@@ -337,7 +337,7 @@ struct cand {
  * heap q is row q).
  */
 static void
-finish(const float *X, size_t n, size_t d, enum knn_metric metric,
+sort_candidates(const float *X, size_t n, size_t d, enum knn_metric metric,
     const size_t *rid, size_t nq, size_t m, size_t k, const int32_t *hi,
     int32_t *idx, float *dist, int threads)
 {
@@ -345,7 +345,7 @@ finish(const float *X, size_t n, size_t d, enum knn_metric metric,
 
 #pragma omp parallel num_threads(threads)
 	{
-		struct cand *c = emb_alloc(m, sizeof *c), t;
+		struct scored *c = emb_alloc(m, sizeof *c), t;
 		size_t q, s, u, r;
 
 #pragma omp for schedule(static)
@@ -386,17 +386,17 @@ struct exact {
 	size_t		 m;	/* heap size: k and the spares */
 	float		*add;	/* per row: v = add[r] + add[c] + scale * x.y */
 	float		 scale, floor;
-	float		*hd;	/* heaps, m per row */
+	float		*heap_dist;	/* heaps, m per row */
 	int32_t		*hi;
 	float		*thr;	/* the top of every heap */
 };
 
 static inline __attribute__((always_inline)) void
-push_exact(struct exact *e, float *hd, int32_t *hi, float *thr, float v, int32_t j)
+push_exact(struct exact *e, float *heap_dist, int32_t *hi, float *thr, float v, int32_t j)
 {
-	if (before(v, j, hd[0], hi[0])) {
-		heap_replace(hd, hi, NULL, e->m, v, j, 0);
-		*thr = hd[0];
+	if (before(v, j, heap_dist[0], hi[0])) {
+		heap_replace(heap_dist, hi, NULL, e->m, v, j, 0);
+		*thr = heap_dist[0];
 	}
 }
 
@@ -418,7 +418,7 @@ scan_lanes(struct exact *e, const float *v, const int32_t *mask, size_t n,
 			continue;
 		push_exact(e, rhd, rhi, rthr, x, col);
 		if (cols)
-			push_exact(e, e->hd + (size_t)col * m, e->hi + (size_t)col * m,
+			push_exact(e, e->heap_dist + (size_t)col * m, e->hi + (size_t)col * m,
 			    e->thr + col, x, row);
 	}
 }
@@ -445,7 +445,7 @@ scan_row(struct exact *e, const float *g, int32_t row, size_t c0, size_t nc,
 		mask = v <= t;
 		if (cols)
 			mask |= v <= VLOAD(cthr + c);
-		if (!vany(&mask))
+		if (!any_lane(&mask))
 			continue;
 		memcpy(vs, &v, sizeof vs);
 		memcpy(ms, &mask, sizeof ms);
@@ -510,7 +510,7 @@ exact_init(struct exact *e, const float *X, size_t n, size_t d, size_t m,
 }
 
 static void
-gemm(const float *A, size_t na, const float *B, size_t nb, size_t d, float *G)
+block_products(const float *A, size_t na, const float *B, size_t nb, size_t d, float *G)
 {
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)na, (int)nb, (int)d,
 	    1, A, (int)d, B, (int)d, 0, G, (int)nb);
@@ -527,10 +527,10 @@ exact_graph(struct exact *e, int threads, int progress)
 
 	for (i = 0; i < n; i++)
 		iota[i] = i;
-	e->hd = emb_alloc(emb_mul(n, e->m), sizeof *e->hd);
+	e->heap_dist = emb_alloc(emb_mul(n, e->m), sizeof *e->heap_dist);
 	e->hi = emb_alloc(emb_mul(n, e->m), sizeof *e->hi);
 	e->thr = emb_alloc(n, sizeof *e->thr);
-	heaps_clear(e->hd, e->hi, n * e->m);
+	heaps_clear(e->heap_dist, e->hi, n * e->m);
 	for (i = 0; i < n; i++)
 		e->thr[i] = INFINITY;
 	openblas_set_num_threads(1);
@@ -544,9 +544,10 @@ exact_graph(struct exact *e, int threads, int progress)
 		for (b = 0; b < nb; b++) {
 			lo = b * BLOCK;
 			hi = lo + BLOCK < n ? lo + BLOCK : n;
-			gemm(e->X + lo * e->d, hi - lo, e->X + lo * e->d, hi - lo, e->d, G);
-			scan_block(e, G, iota + lo, hi - lo, lo, hi - lo, e->hd + lo * e->m,
-			    e->hi + lo * e->m, e->thr + lo, 0);
+			block_products(e->X + lo * e->d, hi - lo, e->X + lo * e->d, hi - lo,
+			    e->d, G);
+			scan_block(e, G, iota + lo, hi - lo, lo, hi - lo,
+			    e->heap_dist + lo * e->m, e->hi + lo * e->m, e->thr + lo, 0);
 		}
 		/* Round r of the circle method pairs r with the spare player
 		 * and r+t with r-t: no block is in two pairs of a round. */
@@ -566,9 +567,10 @@ exact_graph(struct exact *e, int threads, int progress)
 				n0 = i0 + BLOCK < n ? BLOCK : n - i0;
 				i1 = q * BLOCK;
 				n1 = i1 + BLOCK < n ? BLOCK : n - i1;
-				gemm(e->X + i0 * e->d, n0, e->X + i1 * e->d, n1, e->d, G);
-				scan_block(e, G, iota + i0, n0, i1, n1, e->hd + i0 * e->m,
-				    e->hi + i0 * e->m, e->thr + i0, 1);
+				block_products(e->X + i0 * e->d, n0, e->X + i1 * e->d, n1,
+				    e->d, G);
+				scan_block(e, G, iota + i0, n0, i1, n1,
+				    e->heap_dist + i0 * e->m, e->hi + i0 * e->m, e->thr + i0, 1);
 			}
 #pragma omp master
 			if (progress)
@@ -585,7 +587,7 @@ knn_search_rows(const float *X, size_t n, size_t d, const size_t *rows, size_t n
     size_t k, enum knn_metric metric, int threads, int32_t *idx, float *dist)
 {
 	struct exact e;
-	float *own, *hd, *thr;
+	float *own, *heap_dist, *thr;
 	int32_t *hi;
 	size_t m = k + EXTRA < n - 1 ? k + EXTRA : n - 1, i;
 	int oblas = openblas_get_num_threads();
@@ -594,10 +596,10 @@ knn_search_rows(const float *X, size_t n, size_t d, const size_t *rows, size_t n
 		emb_err(NULL, "k = %zu with %zu rows (1 <= k < rows)", k, n);
 	threads = threads_in(threads);
 	exact_init(&e, X, n, d, m, metric, &own);
-	hd = emb_alloc(emb_mul(nq, m), sizeof *hd);
+	heap_dist = emb_alloc(emb_mul(nq, m), sizeof *heap_dist);
 	hi = emb_alloc(emb_mul(nq, m), sizeof *hi);
 	thr = emb_alloc(nq ? nq : 1, sizeof *thr);
-	heaps_clear(hd, hi, nq * m);
+	heaps_clear(heap_dist, hi, nq * m);
 	for (i = 0; i < nq; i++)
 		thr[i] = INFINITY;
 	openblas_set_num_threads(1);
@@ -616,8 +618,8 @@ knn_search_rows(const float *X, size_t n, size_t d, const size_t *rows, size_t n
 				memcpy(Q + j * d, e.X + rows[q0 + j] * d, d * sizeof *Q);
 			for (c0 = 0; c0 < n; c0 += BLOCK) {
 				nc = c0 + BLOCK < n ? BLOCK : n - c0;
-				gemm(Q, nb, e.X + c0 * d, nc, d, G);
-				scan_block(&e, G, rows + q0, nb, c0, nc, hd + q0 * m,
+				block_products(Q, nb, e.X + c0 * d, nc, d, G);
+				scan_block(&e, G, rows + q0, nb, c0, nc, heap_dist + q0 * m,
 				    hi + q0 * m, thr + q0, 0);
 			}
 		}
@@ -625,8 +627,8 @@ knn_search_rows(const float *X, size_t n, size_t d, const size_t *rows, size_t n
 		free(Q);
 	}
 	openblas_set_num_threads(oblas);
-	finish(X, n, d, metric, rows, nq, m, k, hi, idx, dist, threads);
-	free(hd);
+	sort_candidates(X, n, d, metric, rows, nq, m, k, hi, idx, dist, threads);
+	free(heap_dist);
 	free(hi);
 	free(thr);
 	free(e.add);
@@ -647,23 +649,24 @@ struct updates {
 	size_t		 n, cap;
 };
 
-struct nnd {
-	const float	*X;	/* n x dp: padded with zeros; unit rows for cosine */
-	size_t		 n, dp, k, mc;
+struct nndescent_state {
+	const float	*X;	/* n x dpad: padded with zeros; unit rows for cosine */
+	size_t		 n, dpad, k, ncand;
 	int		 kind;
 	uint64_t	 seed;
-	float		*gd;	/* the graph: heaps of k */
-	int32_t		*gi;
-	uint8_t		*gf;	/* 1: new since last sampled */
+	float		*graph_dist;	/* the graph: heaps of k */
+	int32_t		*graph_index;
+	uint8_t		*graph_is_new;	/* 1: new since last sampled */
 	float		*thr;
-	uint32_t	*newp, *oldp;	/* candidate heaps of mc, by random priority */
-	int32_t		*newi, *oldi;
+	/* candidate heaps of ncand entries, by random priority */
+	uint32_t	*new_priority, *old_priority;
+	int32_t		*new_index, *old_index;
 	struct updates	*lists;
 	size_t		 nlists;
 };
 
 static inline uint64_t
-mix(uint64_t x)
+splitmix(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ULL;
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -672,48 +675,48 @@ mix(uint64_t x)
 }
 
 static inline uint64_t
-hash3(uint64_t a, uint64_t b, uint64_t c)
+hash_triple(uint64_t a, uint64_t b, uint64_t c)
 {
-	return mix(mix(mix(a) ^ b) ^ c);
+	return splitmix(splitmix(splitmix(a) ^ b) ^ c);
 }
 
 static inline __attribute__((always_inline)) float
-pdist(const float *a, const float *b, size_t dp, int kind)
+padded_distance(const float *a, const float *b, size_t dpad, int kind)
 {
 	vf s0 = VSET(0), s1 = VSET(0), t0, t1;
 	size_t j = 0;
 	float s;
 
 	if (kind == SQEUCLID) {
-		for (; j + 2 * V <= dp; j += 2 * V) {
+		for (; j + 2 * V <= dpad; j += 2 * V) {
 			t0 = VLOAD(a + j) - VLOAD(b + j);
 			t1 = VLOAD(a + j + V) - VLOAD(b + j + V);
 			s0 += t0 * t0;
 			s1 += t1 * t1;
 		}
-		if (j < dp) {
+		if (j < dpad) {
 			t0 = VLOAD(a + j) - VLOAD(b + j);
 			s0 += t0 * t0;
 		}
 	} else {
-		for (; j + 2 * V <= dp; j += 2 * V) {
+		for (; j + 2 * V <= dpad; j += 2 * V) {
 			s0 += VLOAD(a + j) * VLOAD(b + j);
 			s1 += VLOAD(a + j + V) * VLOAD(b + j + V);
 		}
-		if (j < dp)
+		if (j < dpad)
 			s0 += VLOAD(a + j) * VLOAD(b + j);
 	}
 	s0 += s1;
-	s = vsum(&s0);
+	s = lane_sum(&s0);
 	return kind == SQEUCLID ? s : kind == ONE_MINUS_DOT ? 1 - s : -s;
 }
 
 static inline __attribute__((always_inline)) void
-prefetch_row(const float *x, size_t dp)
+prefetch_row(const float *x, size_t dpad)
 {
 	size_t j;
 
-	for (j = 0; j < dp; j += 16)
+	for (j = 0; j < dpad; j += 16)
 		__builtin_prefetch(x + j);
 }
 
@@ -732,26 +735,26 @@ add_update(struct updates *l, int32_t p, int32_t q, float d)
 
 /* Push (d, j) into the graph heap of row p; 1 if it went in. */
 static inline int
-graph_push(struct nnd *g, size_t p, int32_t j, float d)
+graph_push(struct nndescent_state *g, size_t p, int32_t j, float d)
 {
-	float *hd = g->gd + p * g->k;
-	int32_t *hi = g->gi + p * g->k;
+	float *heap_dist = g->graph_dist + p * g->k;
+	int32_t *hi = g->graph_index + p * g->k;
 	size_t s;
 
 	/* thr is small enough to stay in cache, the heaps are not */
-	if (d > g->thr[p] || !before(d, j, hd[0], hi[0]))
+	if (d > g->thr[p] || !before(d, j, heap_dist[0], hi[0]))
 		return 0;
 	for (s = 0; s < g->k; s++)
 		if (hi[s] == j)
 			return 0;
-	heap_replace(hd, hi, g->gf + p * g->k, g->k, d, j, 1);
-	g->thr[p] = hd[0];
+	heap_replace(heap_dist, hi, g->graph_is_new + p * g->k, g->k, d, j, 1);
+	g->thr[p] = heap_dist[0];
 	return 1;
 }
 
 /* Thread t of nt applies the updates of lists[0..nl) to the rows it owns. */
 static size_t
-apply_updates(struct nnd *g, size_t nl, int t, int nt)
+apply_updates(struct nndescent_state *g, size_t nl, int t, int nt)
 {
 	size_t lo = g->n * t / nt, hi = g->n * (t + 1) / nt, c = 0, l, u;
 	const struct update *x;
@@ -768,10 +771,10 @@ apply_updates(struct nnd *g, size_t nl, int t, int nt)
 }
 
 static inline __attribute__((always_inline)) void
-maybe_update(struct nnd *g, struct updates *l, int32_t p, int32_t q)
+maybe_update(struct nndescent_state *g, struct updates *l, int32_t p, int32_t q)
 {
-	float d = pdist(g->X + (size_t)p * g->dp, g->X + (size_t)q * g->dp, g->dp,
-	    g->kind);
+	float d = padded_distance(g->X + (size_t)p * g->dpad, g->X + (size_t)q * g->dpad,
+	    g->dpad, g->kind);
 
 	if (d <= g->thr[p] || d <= g->thr[q])
 		add_update(l, p, q, d);
@@ -779,7 +782,7 @@ maybe_update(struct nnd *g, struct updates *l, int32_t p, int32_t q)
 
 /* All pairs within the leaves [l0, l1) of a tree (bounds: leaf l is perm[bounds[l]..bounds[l+1])). */
 VECTORISED static void
-join_leaves(struct nnd *g, const int32_t *perm, const size_t *bounds, size_t l0,
+join_leaves(struct nndescent_state *g, const int32_t *perm, const size_t *bounds, size_t l0,
     size_t l1, struct updates *out)
 {
 	size_t l, a, b;
@@ -793,24 +796,24 @@ join_leaves(struct nnd *g, const int32_t *perm, const size_t *bounds, size_t l0,
 
 /* The local join of rows [r0, r1): new with new, new with old candidates. */
 VECTORISED static void
-join_rows(struct nnd *g, size_t r0, size_t r1, struct updates *out)
+join_rows(struct nndescent_state *g, size_t r0, size_t r1, struct updates *out)
 {
 	int32_t nw[64], od[64];
-	size_t i, s, nn, no, a, b, mc = g->mc;
+	size_t i, s, nn, no, a, b, ncand = g->ncand;
 
 	out->n = 0;
 	for (i = r0; i < r1; i++) {
 		nn = no = 0;
-		for (s = 0; s < mc; s++) {
-			if (g->newi[i * mc + s] != EMPTY)
-				nw[nn++] = g->newi[i * mc + s];
-			if (g->oldi[i * mc + s] != EMPTY)
-				od[no++] = g->oldi[i * mc + s];
+		for (s = 0; s < ncand; s++) {
+			if (g->new_index[i * ncand + s] != EMPTY)
+				nw[nn++] = g->new_index[i * ncand + s];
+			if (g->old_index[i * ncand + s] != EMPTY)
+				od[no++] = g->old_index[i * ncand + s];
 		}
 		for (a = 0; a < nn; a++)
-			prefetch_row(g->X + (size_t)nw[a] * g->dp, g->dp);
+			prefetch_row(g->X + (size_t)nw[a] * g->dpad, g->dpad);
 		for (a = 0; a < no; a++)
-			prefetch_row(g->X + (size_t)od[a] * g->dp, g->dp);
+			prefetch_row(g->X + (size_t)od[a] * g->dpad, g->dpad);
 		for (a = 0; a < nn; a++) {
 			for (b = a + 1; b < nn; b++)
 				maybe_update(g, out, nw[a], nw[b]);
@@ -849,60 +852,62 @@ cand_push(uint32_t *hp, int32_t *hi, size_t m, uint32_t pr, int32_t j)
 }
 
 /*
- * Sample the candidates of round it: for every row, up to mc of its new
- * and mc of its old neighbours, forward and reverse, by a random priority
+ * Sample the candidates of round it: for every row, up to ncand of its new
+ * and ncand of its old neighbours, forward and reverse, by a random priority
  * that an edge has in both directions.  Thread t fills the rows it owns.
  */
 static void
-build_candidates(struct nnd *g, size_t it, int t, int nt)
+build_candidates(struct nndescent_state *g, size_t it, int t, int nt)
 {
-	size_t n = g->n, k = g->k, mc = g->mc, lo = n * t / nt, hi = n * (t + 1) / nt;
+	size_t n = g->n, k = g->k, ncand = g->ncand, lo = n * t / nt, hi = n * (t + 1) / nt;
 	size_t i, s, u, a, b;
-	uint64_t h = hash3(g->seed, 0x63616e64ULL, it);
+	uint64_t h = hash_triple(g->seed, 0x63616e64ULL, it);
 	uint32_t pr;
 	int32_t j;
 
-	for (i = lo * mc; i < hi * mc; i++) {
-		g->newp[i] = g->oldp[i] = UINT32_MAX;
-		g->newi[i] = g->oldi[i] = EMPTY;
+	for (i = lo * ncand; i < hi * ncand; i++) {
+		g->new_priority[i] = g->old_priority[i] = UINT32_MAX;
+		g->new_index[i] = g->old_index[i] = EMPTY;
 	}
 	for (i = 0; i < n; i++)
 		for (s = 0; s < k; s++) {
-			if (i + 1 < n && (j = g->gi[(i + 1) * k + s]) != EMPTY) {
-				__builtin_prefetch(g->newp + (size_t)j * mc);
-				__builtin_prefetch(g->oldp + (size_t)j * mc);
+			if (i + 1 < n && (j = g->graph_index[(i + 1) * k + s]) != EMPTY) {
+				__builtin_prefetch(g->new_priority + (size_t)j * ncand);
+				__builtin_prefetch(g->old_priority + (size_t)j * ncand);
 			}
-			j = g->gi[i * k + s];
+			j = g->graph_index[i * k + s];
 			if (j == EMPTY)
 				continue;
 			a = i < (size_t)j ? i : (size_t)j;
 			b = i < (size_t)j ? (size_t)j : i;
 			if (!((i >= lo && i < hi) || ((size_t)j >= lo && (size_t)j < hi)))
 				continue;
-			pr = (uint32_t)(hash3(h, a, b) >> 32);
-			if (g->gf[i * k + s]) {
+			pr = (uint32_t)(hash_triple(h, a, b) >> 32);
+			if (g->graph_is_new[i * k + s]) {
 				if (i >= lo && i < hi)
-					cand_push(g->newp + i * mc, g->newi + i * mc, mc, pr, j);
+					cand_push(g->new_priority + i * ncand,
+					    g->new_index + i * ncand, ncand, pr, j);
 				if ((size_t)j >= lo && (size_t)j < hi)
-					cand_push(g->newp + j * mc, g->newi + j * mc, mc, pr,
-					    (int32_t)i);
+					cand_push(g->new_priority + j * ncand,
+					    g->new_index + j * ncand, ncand, pr, (int32_t)i);
 			} else {
 				if (i >= lo && i < hi)
-					cand_push(g->oldp + i * mc, g->oldi + i * mc, mc, pr, j);
+					cand_push(g->old_priority + i * ncand,
+					    g->old_index + i * ncand, ncand, pr, j);
 				if ((size_t)j >= lo && (size_t)j < hi)
-					cand_push(g->oldp + j * mc, g->oldi + j * mc, mc, pr,
-					    (int32_t)i);
+					cand_push(g->old_priority + j * ncand,
+					    g->old_index + j * ncand, ncand, pr, (int32_t)i);
 			}
 		}
 #pragma omp barrier
 	/* a new neighbour that was sampled is old from now on */
 	for (i = lo; i < hi; i++)
 		for (s = 0; s < k; s++) {
-			if (!g->gf[i * k + s])
+			if (!g->graph_is_new[i * k + s])
 				continue;
-			for (u = 0; u < mc; u++)
-				if (g->newi[i * mc + u] == g->gi[i * k + s]) {
-					g->gf[i * k + s] = 0;
+			for (u = 0; u < ncand; u++)
+				if (g->new_index[i * ncand + u] == g->graph_index[i * k + s]) {
+					g->graph_is_new[i * k + s] = 0;
 					break;
 				}
 		}
@@ -921,12 +926,12 @@ struct tree {
  * that they are read from memory in that order.
  */
 VECTORISED static void
-build_tree(const struct nnd *g, struct tree *tr, size_t leaf, int angular,
+build_tree(const struct nndescent_state *g, struct tree *tr, size_t leaf, int angular,
     uint64_t seed)
 {
-	size_t n = g->n, dp = g->dp, *stack, top, cap = 64, ncap = 64;
+	size_t n = g->n, dpad = g->dpad, *stack, top, cap = 64, ncap = 64;
 	size_t lo, hi, i, j, nl, nr, depth, s;
-	float *normal = emb_alloc(dp, sizeof *normal), off, mg, sl, sr;
+	float *normal = emb_alloc(dpad, sizeof *normal), off, mg, sl, sr;
 	int32_t *right = emb_alloc(n, sizeof *right);
 	const float *xl, *xr;
 	struct emb_rng rng;
@@ -959,18 +964,18 @@ build_tree(const struct nnd *g, struct tree *tr, size_t leaf, int angular,
 		i = lo + emb_rng_below(&rng, hi - lo);
 		j = lo + emb_rng_below(&rng, hi - lo - 1);
 		j += j >= i;
-		xl = g->X + (size_t)tr->perm[i] * dp;
-		xr = g->X + (size_t)tr->perm[j] * dp;
+		xl = g->X + (size_t)tr->perm[i] * dpad;
+		xr = g->X + (size_t)tr->perm[j] * dpad;
 		off = 0;
 		if (angular) {
-			sl = sqrtf(-pdist(xl, xl, dp, MINUS_DOT));
-			sr = sqrtf(-pdist(xr, xr, dp, MINUS_DOT));
+			sl = sqrtf(-padded_distance(xl, xl, dpad, MINUS_DOT));
+			sr = sqrtf(-padded_distance(xr, xr, dpad, MINUS_DOT));
 			sl = sl > 0 ? 1 / sl : 0;
 			sr = sr > 0 ? 1 / sr : 0;
-			for (s = 0; s < dp; s++)
+			for (s = 0; s < dpad; s++)
 				normal[s] = xl[s] * sl - xr[s] * sr;
 		} else {
-			for (s = 0; s < dp; s++) {
+			for (s = 0; s < dpad; s++) {
 				normal[s] = xl[s] - xr[s];
 				off -= normal[s] * (xl[s] + xr[s]) / 2;
 			}
@@ -978,8 +983,8 @@ build_tree(const struct nnd *g, struct tree *tr, size_t leaf, int angular,
 		/* the side of the plane: a point on it goes either way */
 		for (i = lo, nl = lo, nr = 0; i < hi; i++) {
 			if (i + 8 < hi)
-				prefetch_row(g->X + (size_t)tr->perm[i + 8] * dp, dp);
-			mg = off - pdist(normal, g->X + (size_t)tr->perm[i] * dp, dp,
+				prefetch_row(g->X + (size_t)tr->perm[i + 8] * dpad, dpad);
+			mg = off - padded_distance(normal, g->X + (size_t)tr->perm[i] * dpad, dpad,
 			    MINUS_DOT);
 			if (mg > 0 || (mg == 0 && (emb_rng_next(&rng) & 1)))
 				tr->perm[nl++] = tr->perm[i];
@@ -1011,7 +1016,7 @@ build_tree(const struct nnd *g, struct tree *tr, size_t leaf, int angular,
 }
 
 static void
-grow_lists(struct nnd *g, size_t want)
+grow_lists(struct nndescent_state *g, size_t want)
 {
 	if (want <= g->nlists)
 		return;
@@ -1022,7 +1027,7 @@ grow_lists(struct nnd *g, size_t want)
 
 /* Rows that the trees left short of k neighbours get random ones. */
 static void
-fill_random(struct nnd *g, int threads)
+fill_random(struct nndescent_state *g, int threads)
 {
 	size_t n = g->n;
 	ptrdiff_t i;
@@ -1032,23 +1037,24 @@ fill_random(struct nnd *g, int threads)
 		struct emb_rng rng;
 		size_t tries = 0, j;
 
-		emb_rng_seed(&rng, hash3(g->seed, 0x66696c6cULL, (uint64_t)i));
-		while (g->gi[(size_t)i * g->k] == EMPTY) {
+		emb_rng_seed(&rng, hash_triple(g->seed, 0x66696c6cULL, (uint64_t)i));
+		while (g->graph_index[(size_t)i * g->k] == EMPTY) {
 			/* random picks, then a sweep: k < n guarantees an end */
 			j = tries < 8 * g->k ? emb_rng_below(&rng, n) :
 			    (tries - 8 * g->k) % n;
 			tries++;
 			if (j == (size_t)i)
 				continue;
-			graph_push(g, (size_t)i, (int32_t)j, pdist(g->X + (size_t)i * g->dp,
-			    g->X + j * g->dp, g->dp, g->kind));
+			graph_push(g, (size_t)i, (int32_t)j,
+			    padded_distance(g->X + (size_t)i * g->dpad, g->X + j * g->dpad,
+			    g->dpad, g->kind));
 		}
 	}
 }
 
 /* Seed the graph with all pairs within the leaves of every tree. */
 static void
-join_forest(struct nnd *g, struct tree *forest, size_t ntrees, int threads,
+join_forest(struct nndescent_state *g, struct tree *forest, size_t ntrees, int threads,
     int progress)
 {
 	struct tree *tr;
@@ -1076,14 +1082,14 @@ join_forest(struct nnd *g, struct tree *forest, size_t ntrees, int threads,
 
 /* Rounds of local joins until few entries change. */
 static void
-descend(struct nnd *g, const struct knn_opts *o)
+descend(struct nndescent_state *g, const struct knn_opts *o)
 {
 	size_t n = g->n, it, total;
 
-	g->newp = emb_alloc(emb_mul(n, g->mc), sizeof *g->newp);
-	g->oldp = emb_alloc(emb_mul(n, g->mc), sizeof *g->oldp);
-	g->newi = emb_alloc(emb_mul(n, g->mc), sizeof *g->newi);
-	g->oldi = emb_alloc(emb_mul(n, g->mc), sizeof *g->oldi);
+	g->new_priority = emb_alloc(emb_mul(n, g->ncand), sizeof *g->new_priority);
+	g->old_priority = emb_alloc(emb_mul(n, g->ncand), sizeof *g->old_priority);
+	g->new_index = emb_alloc(emb_mul(n, g->ncand), sizeof *g->new_index);
+	g->old_index = emb_alloc(emb_mul(n, g->ncand), sizeof *g->old_index);
 	grow_lists(g, (ND_BLOCK + ND_CHUNK - 1) / ND_CHUNK);
 	for (it = 0; it < o->iters; it++) {
 		total = 0;
@@ -1114,10 +1120,10 @@ descend(struct nnd *g, const struct knn_opts *o)
 	}
 	if (o->progress)
 		emb_progress("nearest neighbours", o->iters, o->iters);
-	free(g->newp);
-	free(g->oldp);
-	free(g->newi);
-	free(g->oldi);
+	free(g->new_priority);
+	free(g->old_priority);
+	free(g->new_index);
+	free(g->old_index);
 }
 
 /*
@@ -1130,38 +1136,38 @@ static void
 nndescent(const float *X, size_t n, size_t d, size_t want, enum knn_metric metric,
     const struct knn_opts *o, int32_t *idx, float *dist)
 {
-	struct nnd g;
+	struct nndescent_state g;
 	struct tree *forest = emb_zalloc(o->trees, sizeof *forest);
 	float *P, *Q;
-	int32_t *order, *gi;
-	size_t i, s, dp = (d + V - 1) / V * V;
+	int32_t *order, *graph_index;
+	size_t i, s, dpad = (d + V - 1) / V * V;
 	size_t k = o->search;
 	int angular = metric != KNN_EUCLIDEAN;
 
 	memset(&g, 0, sizeof g);
 	if (metric == KNN_COSINE) {
-		P = normalised(X, n, d, dp);
+		P = normalised(X, n, d, dpad);
 	} else if (metric == KNN_EUCLIDEAN) {
-		P = centred(X, n, d, dp);	/* better splits for data far off the origin */
+		P = centred(X, n, d, dpad);	/* better splits for data far off the origin */
 	} else {
-		P = emb_zalloc(emb_mul(n, dp), sizeof *P);
+		P = emb_zalloc(emb_mul(n, dpad), sizeof *P);
 		for (i = 0; i < n; i++)
-			memcpy(P + i * dp, X + i * d, d * sizeof *P);
+			memcpy(P + i * dpad, X + i * d, d * sizeof *P);
 	}
 	g.X = P;
 	g.n = n;
-	g.dp = dp;
+	g.dpad = dpad;
 	g.k = k;
-	g.mc = o->candidates < 64 ? o->candidates : 64;
+	g.ncand = o->candidates < 64 ? o->candidates : 64;
 	g.kind = metric == KNN_EUCLIDEAN ? SQEUCLID :
 	    metric == KNN_COSINE ? ONE_MINUS_DOT : MINUS_DOT;
 	g.seed = o->seed;
 
-	build_tree(&g, forest, o->leaf_size, angular, hash3(o->seed, 0x74726565ULL, 0));
+	build_tree(&g, forest, o->leaf_size, angular, hash_triple(o->seed, 0x74726565ULL, 0));
 	order = forest[0].perm;
-	Q = emb_alloc(emb_mul(n, dp), sizeof *Q);
+	Q = emb_alloc(emb_mul(n, dpad), sizeof *Q);
 	for (i = 0; i < n; i++)
-		memcpy(Q + i * dp, P + (size_t)order[i] * dp, dp * sizeof *Q);
+		memcpy(Q + i * dpad, P + (size_t)order[i] * dpad, dpad * sizeof *Q);
 	free(P);
 	g.X = Q;
 	forest[0].perm = emb_alloc(n, sizeof *forest[0].perm);
@@ -1170,13 +1176,13 @@ nndescent(const float *X, size_t n, size_t d, size_t want, enum knn_metric metri
 #pragma omp parallel for num_threads(o->threads) schedule(dynamic, 1)
 	for (i = 1; i < o->trees; i++)
 		build_tree(&g, forest + i, o->leaf_size, angular,
-		    hash3(o->seed, 0x74726565ULL, i));
+		    hash_triple(o->seed, 0x74726565ULL, i));
 
-	g.gd = emb_alloc(emb_mul(n, k), sizeof *g.gd);
-	g.gi = emb_alloc(emb_mul(n, k), sizeof *g.gi);
-	g.gf = emb_zalloc(emb_mul(n, k), sizeof *g.gf);
+	g.graph_dist = emb_alloc(emb_mul(n, k), sizeof *g.graph_dist);
+	g.graph_index = emb_alloc(emb_mul(n, k), sizeof *g.graph_index);
+	g.graph_is_new = emb_zalloc(emb_mul(n, k), sizeof *g.graph_is_new);
 	g.thr = emb_alloc(n, sizeof *g.thr);
-	heaps_clear(g.gd, g.gi, n * k);
+	heaps_clear(g.graph_dist, g.graph_index, n * k);
 	for (i = 0; i < n; i++)
 		g.thr[i] = INFINITY;
 	join_forest(&g, forest, o->trees, o->threads, o->progress);
@@ -1188,21 +1194,21 @@ nndescent(const float *X, size_t n, size_t d, size_t want, enum knn_metric metri
 	fill_random(&g, o->threads);
 	descend(&g, o);
 
-	gi = emb_alloc(emb_mul(n, k), sizeof *gi);
+	graph_index = emb_alloc(emb_mul(n, k), sizeof *graph_index);
 	for (i = 0; i < n; i++)
 		for (s = 0; s < k; s++)
-			gi[(size_t)order[i] * k + s] = order[g.gi[i * k + s]];
+			graph_index[(size_t)order[i] * k + s] = order[g.graph_index[i * k + s]];
 	for (i = 0; i < g.nlists; i++)
 		free(g.lists[i].u);
 	free(g.lists);
-	free(g.gd);
-	free(g.gi);
-	free(g.gf);
+	free(g.graph_dist);
+	free(g.graph_index);
+	free(g.graph_is_new);
 	free(g.thr);
 	free(Q);
 	free(order);
-	finish(X, n, d, metric, NULL, n, k, want, gi, idx, dist, o->threads);
-	free(gi);
+	sort_candidates(X, n, d, metric, NULL, n, k, want, graph_index, idx, dist, o->threads);
+	free(graph_index);
 }
 
 enum knn_method
@@ -1227,8 +1233,8 @@ knn_graph_build(const float *X, size_t n, size_t d, size_t k, enum knn_metric me
 	}
 	exact_init(&e, X, n, d, k + EXTRA < n - 1 ? k + EXTRA : n - 1, metric, &own);
 	exact_graph(&e, o.threads, o.progress);
-	finish(X, n, d, metric, NULL, n, e.m, k, e.hi, idx, dist, o.threads);
-	free(e.hd);
+	sort_candidates(X, n, d, metric, NULL, n, e.m, k, e.hi, idx, dist, o.threads);
+	free(e.heap_dist);
 	free(e.hi);
 	free(e.thr);
 	free(e.add);

@@ -30,7 +30,7 @@ emb_labels_begin(struct emb_frame *f, size_t nfields, char *const *names)
 			    n, EMB_MAX_FIELDNAME);
 		for (j = 0; j < i; j++)
 			if (strcmp(names[i], names[j]) == 0)
-				emb_err(NULL, "label field '%s' given twice", names[i]);
+				emb_err(NULL, "label field '%s' given twice", emb_quote(names[i]));
 		f->fieldnames[i] = emb_strdup(names[i]);
 	}
 	f->labelbuf = NULL;
@@ -43,8 +43,9 @@ emb_label_add(struct emb_frame *f, const char *s, size_t len)
 {
 	if (memchr(s, '\0', len) != NULL)
 		emb_err(NULL, "label contains a NUL byte");
-	if (len > EMB_MAX_LABEL)
-		len = EMB_MAX_LABEL;	/* the format's limit; longer labels are cut */
+	if (len > EMB_MAX_LABEL)	/* callers that read labels say where */
+		emb_err(NULL, "a label of %zu bytes, more than the %d a stream allows",
+		    len, EMB_MAX_LABEL);
 	if (f->labelbytes + len + 1 > f->labelcap) {
 		f->labelcap = f->labelcap ? f->labelcap : 4096;
 		while (f->labelbytes + len + 1 > f->labelcap)

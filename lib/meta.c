@@ -36,7 +36,7 @@ emb_meta_set(struct emb_frame *f, const char *key, const char *fmt, ...)
 	size_t i;
 
 	if (!valid_key(key))
-		emb_err(NULL, "invalid metadata key '%s'", key);
+		emb_err(NULL, "invalid metadata key '%s'", emb_quote(key));
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);	/* longer values are cut at the limit */
 	va_end(ap);

@@ -13,7 +13,7 @@ emb_parse_int(const char *s, long long min, long long max, const char *what)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (end == s || *end != '\0')
-		emb_err(NULL, "%s: '%s' is not a whole number", what, s);
+		emb_err(NULL, "%s: '%s' is not a whole number", what, emb_quote(s));
 	if (errno == ERANGE || v < min || v > max)
 		emb_err(NULL, "%s: %s is out of range (%lld to %lld)", what, s,
 		    min, max);
@@ -29,7 +29,7 @@ emb_parse_double(const char *s, double min, double max, const char *what)
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end != '\0' || !isfinite(v))
-		emb_err(NULL, "%s: '%s' is not a number", what, s);
+		emb_err(NULL, "%s: '%s' is not a number", what, emb_quote(s));
 	if (v < min || v > max)
 		emb_err(NULL, "%s: %s is out of range (%g to %g)", what, s, min, max);
 	return v;

@@ -41,8 +41,9 @@ def write_points(out, X, labels=None, fields=None, meta=None):
 
 
 def write_graph(out, index, dist, meta=None):
+    """A graph frame; each row's distances sorted, as emb(5) requires."""
     index = np.ascontiguousarray(index, dtype="<i4")
-    dist = np.ascontiguousarray(dist, dtype="<f4")
+    dist = np.ascontiguousarray(np.sort(np.asarray(dist, dtype=np.float32), axis=1), dtype="<f4")
     h = b"EMB 1 graph\nrows %d\nk %d\n" % index.shape
     for k, v in (meta or {}).items():
         h += b"meta " + k.encode() + b" " + _esc(str(v), False) + b"\n"

@@ -5,7 +5,7 @@
 F=$ROOT/tests/fixtures/extract
 
 if ! need_py numpy; then
-	skip "emb-extract bad input" "no numpy for $PY"
+	skip_required "emb-extract bad input" "no numpy for $PY"
 	exit 0
 fi
 
@@ -163,8 +163,8 @@ bad "w2v_header.txt: line 1: not a 'rows cols' header" "word2vec: a bad header l
 bad "empty_field.csv: line 2, value 2: '' is not a number" "CSV: an empty field" \
     emb-extract "$G/empty_field.csv"
 bad "ragged.tsv: line 3: 2 values, expected 3" "TSV: a short row" emb-extract "$G/ragged.tsv"
-bad "trunc.txt.gz: byte [0-9]+: truncated gzip data" "gzip: truncated" emb-extract "$G/trunc.txt.gz"
-bad "corrupt.txt.gz: compressed byte [0-9]+: bad gzip data" "gzip: corrupt" \
+bad "trunc.txt.gz: truncated gzip stream$" "gzip: truncated" emb-extract "$G/trunc.txt.gz"
+bad "corrupt.txt.gz: bad gzip data: " "gzip: corrupt" \
     emb-extract "$G/corrupt.txt.gz"
 bad "labels11.txt: 11 labels for 12 rows of .*tensors.tsv" "-l: a label count that differs" \
     emb-extract -l "$G/labels11.txt" "$F/tensors.tsv"

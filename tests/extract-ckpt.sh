@@ -50,6 +50,50 @@ check "a .pt zip whose first entry is not the pickle" sh -c 'emb-extract --list 
 fails 1 "--vocab and -l both give labels: choose one$" "--vocab with -l" \
     emb-extract --vocab "$F/vocab.txt" -l "$F/vocab.txt" "$F/embedding.pt"
 check "-f pytorch reads a pipe" sh -c 'emb-extract -f pytorch <"$1" | emb-info | grep -q "12 rows x 6 cols"' sh "$F/embedding.pt"
+fails 1 "/dev/zero: not a PyTorch checkpoint \(no zip header\)$" "-f pytorch /dev/zero: an error at once" \
+    timeout 20 emb-extract -f pytorch /dev/zero
+
+# a checkpoint from a pipe is spooled to a file in TMPDIR, not held in memory
+mkdir "$T/tmp"
+gzip -c "$F/state.pt" | TMPDIR=$T/tmp emb-extract -t pos.weight >"$T/gz.emb"
+emb-extract -t pos.weight "$F/state.pt" >"$T/file.emb"
+check "a gzipped checkpoint from a pipe: the rows of the file" \
+    sh -c 'emb-info -t "$1" >"$1.t" && [ -s "$1.t" ] && emb-info -t "$2" | cmp -s - "$1.t"' sh "$T/gz.emb" "$T/file.emb"
+check "... and the spool file is gone from TMPDIR" test -z "$(ls -A "$T/tmp")"
+if [ -z "$EMB_SANITIZED" ]; then
+	fails 1 "stdin: not a zip file \(no end of central directory record\)$" \
+	    "-f pytorch: 150 MB through a pipe, spooled, not held in memory (ulimit -v 100 MB)" \
+	    sh -c "ulimit -v 100000; { printf 'PK\003\004'; head -c 150000000 /dev/zero; } |
+	    TMPDIR='$T/tmp' emb-extract -f pytorch"
+	check "... and the spool is gone" test -z "$(ls -A "$T/tmp")"
+fi
+
+# --vocab files through the input layer: gzip, a byte order mark, bounded lines
+emb-extract --vocab "$F/vocab.txt" "$F/embedding.pt" | emb-info -l >"$T/vocab.l"
+gzip -c "$F/vocab.txt" >"$T/vocab.txt.gz"
+check "--vocab: a gzipped vocab.txt gives the same labels" \
+    sh -c 'emb-extract --vocab "$1" "$2" | emb-info -l | cmp -s - "$3" && [ -s "$3" ]' sh "$T/vocab.txt.gz" "$F/embedding.pt" "$T/vocab.l"
+{ printf '\357\273\277'; cat "$F/vocab.txt"; } >"$T/bom.txt"
+check "--vocab: a byte order mark is not part of the first token" \
+    sh -c 'emb-extract --vocab "$1" "$2" | emb-info -l | cmp -s - "$3"' sh "$T/bom.txt" "$F/embedding.pt" "$T/vocab.l"
+gzip -c "$F/tokenizer.json" >"$T/tokenizer.json.gz"
+emb-extract --vocab "$F/tokenizer.json" "$F/embedding.pt" | emb-info -l >"$T/tok.l"
+check "--vocab: a gzipped tokenizer.json gives the same labels" \
+    sh -c 'emb-extract --vocab "$1" "$2" | emb-info -l | cmp -s - "$3" && [ -s "$3" ]' sh "$T/tokenizer.json.gz" "$F/embedding.pt" "$T/tok.l"
+{ printf '\357\273\277'; cat "$F/tokenizer.json"; } >"$T/bom.json"
+check "--vocab: a tokenizer.json with a byte order mark" \
+    sh -c 'emb-extract --vocab "$1" "$2" | emb-info -l | cmp -s - "$3"' sh "$T/bom.json" "$F/embedding.pt" "$T/tok.l"
+{ echo a; head -c 4097 /dev/zero | tr '\0' x; echo; } >"$T/long.txt"
+fails 1 "long.txt: line 2: longer than 4096 bytes$" "--vocab: a token line over 4096 bytes is an error naming it" \
+    emb-extract --vocab "$T/long.txt" "$F/embedding.pt"
+check "... and nothing on stdout" test ! -s "$T/out"
+{ echo a; printf 'b\0c\n'; } >"$T/nul.txt"
+fails 1 "nul.txt: line 2: a token with a NUL byte$" "--vocab: a NUL byte in a token line" \
+    emb-extract --vocab "$T/nul.txt" "$F/embedding.pt"
+printf '{"model": {"vocab": {"a": 0, "%s": 1}}}' "$(head -c 4097 /dev/zero | tr '\0' y)" >"$T/long.json"
+fails 1 "long.json: token 1: 4097 bytes, more than the 4096 a label may have$" \
+    "--vocab: a tokenizer.json token over 4096 bytes is an error naming it" \
+    emb-extract --vocab "$T/long.json" "$F/embedding.pt"
 
 if ! need_py numpy; then
 	skip "PyTorch values" "no numpy for $PY"

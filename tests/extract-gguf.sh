@@ -13,8 +13,21 @@ fails 1 "gguf-f32.gguf: byte [0-9]+: tensor 'output_norm.weight' has one dimensi
 fails 1 "gguf-f32.gguf: no tensor 'nope' \(--list shows them\)$" "-t names a tensor it does not have" \
     emb-extract -t nope "$F/gguf-f32.gguf"
 emb-extract "$F/gguf-q8_0.gguf" >"$T/q8.emb"
-emb-extract -f gguf <"$F/gguf-q8_0.gguf" >"$T/q8pipe.emb"
+mkdir "$T/tmp"
+cat "$F/gguf-q8_0.gguf" | TMPDIR=$T/tmp emb-extract -f gguf >"$T/q8pipe.emb"
 check "a GGUF file from a pipe" sh -c 'sed "/^meta source /d" "$1" >"$1.x" && sed "/^meta source /d" "$2" | cmp -s - "$1.x"' sh "$T/q8.emb" "$T/q8pipe.emb"
+gzip -c "$F/gguf-q8_0.gguf" | TMPDIR=$T/tmp emb-extract >"$T/q8gz.emb"
+check "a gzipped GGUF file from a pipe, its format told by its magic" sh -c 'sed "/^meta source /d" "$1" | cmp -s - "$2.x"' sh "$T/q8gz.emb" "$T/q8.emb"
+check "... and the spool files are gone from TMPDIR" test -z "$(ls -A "$T/tmp")"
+fails 1 "/dev/zero: not a GGUF file \(no GGUF magic\)$" "-f gguf /dev/zero: an error at once" \
+    timeout 20 emb-extract -f gguf /dev/zero
+if [ -z "$EMB_SANITIZED" ]; then
+	fails 1 "stdin: byte 4: GGUF version 0 " \
+	    "-f gguf: 150 MB through a pipe, spooled, not held in memory (ulimit -v 100 MB)" \
+	    sh -c "ulimit -v 100000; { printf 'GGUF'; head -c 150000000 /dev/zero; } |
+	    TMPDIR='$T/tmp' emb-extract -f gguf"
+	check "... and the spool is gone" test -z "$(ls -A "$T/tmp")"
+fi
 
 if ! need_py numpy; then
 	skip "GGUF values and hostile files" "no numpy for $PY"

@@ -5,7 +5,7 @@
 F=$ROOT/tests/fixtures/extract
 
 if ! need_py numpy; then
-	skip "emb-extract formats" "no numpy for $PY"
+	skip_required "emb-extract formats" "no numpy for $PY"
 	exit 0
 fi
 

@@ -8,23 +8,25 @@ if ! need_py numpy sklearn; then
 	skip "emb-knn --against" "no numpy or sklearn for $PY"
 	exit 0
 fi
+# the shared Fashion-MNIST, or else the 2,000 bundled images
+rows=3000
+FM=$DATA/fashion-mnist.npy LABELS=$DATA/fashion-mnist.labels
 if ! have_data fashion-mnist.npy; then
-	skip "emb-knn --against" "no $DATA/fashion-mnist.npy"
-	exit 0
+	rows=2000 FM=$T/fm.npy LABELS=$ROOT/examples/fashion-mnist-2k.labels
+	"$PY" -c "import numpy as np; np.save('$FM', np.load('$ROOT/examples/fashion-mnist-2k.npz')['images'])"
 fi
 
 # same name<TAB>value lines, values within 1e-5 (sklearn rounds the same sums)
 same_scores() {
 	awk -F '\t' 'NR == FNR { want[$1] = $2; n++; next }
 	    ($1 in want) { d = $2 - want[$1]; if (d < 0) d = -d; if (d > 1e-5) exit 1; seen++ }
-	    END { exit seen != n }' "$1" "$2"
+	    END { exit n < 4 || seen != n }' "$1" "$2"
 }
 
-rows=3000
 [ -n "$EMB_SANITIZED" ] && rows=1000
 # the reference: PCA to 50; the map: PCA to 2, both with the class labels
-"$PY" "$R" pca "$DATA/fashion-mnist.npy" $rows 50 "$T/ref.npy" "$T/ref.emb" "$DATA/fashion-mnist.labels"
-"$PY" "$R" pca "$T/ref.npy" $rows 2 "$T/map.npy" "$T/map.emb" "$DATA/fashion-mnist.labels"
+"$PY" "$R" pca "$FM" $rows 50 "$T/ref.npy" "$T/ref.emb" "$LABELS"
+"$PY" "$R" pca "$T/ref.npy" $rows 2 "$T/map.npy" "$T/map.emb" "$LABELS"
 
 emb-knn --against "$T/ref.emb" --class label "$T/map.emb" >"$T/got"
 "$PY" "$R" against "$T/ref.emb" "$T/map.emb" 10 euclidean label >"$T/want"
@@ -57,7 +59,7 @@ fi
 "$PY" -c "
 import sys; sys.path.insert(0, '$ROOT/tests'); import embio, numpy as np
 Y = np.load('$T/map.npy')
-lab = open('$DATA/fashion-mnist.labels').read().split('\n')[:len(Y)]
+lab = open('$LABELS').read().split('\n')[:len(Y)]
 lab[5] = 'Zebra'
 with open('$T/short.emb', 'wb') as f:
     embio.write_points(f, Y[:-1])

@@ -113,6 +113,26 @@ fails 1 '^emb-knn: .*five.txt: line 3: more than 4 words' \
 printf 'man woman king queen\n' >"$T/nosec.txt"
 fails 1 "^emb-knn: .*nosec.txt: line 1: a question before the first ': section' line$" \
     "a question before any section" emb-knn --analogies "$T/nosec.txt" "$F/edge.emb"
+# gzip questions: read through lib's input layer, strict about their end
+gzip -c "$F/edge.txt" >"$T/edge.txt.gz"
+emb-knn --analogies "$F/edge.txt" "$F/edge.emb" >"$T/plain.out"
+emb-knn --analogies "$T/edge.txt.gz" "$F/edge.emb" >"$T/gz.out"
+check "gzip questions: the report of the plain file" cmp -s "$T/plain.out" "$T/gz.out"
+head -c $(($(wc -c <"$T/edge.txt.gz") - 12)) "$T/edge.txt.gz" >"$T/cut.txt.gz"
+fails 1 '^emb-knn: .*cut.txt.gz: .*truncated' "gzip questions cut short: truncated" \
+    emb-knn --analogies "$T/cut.txt.gz" "$F/edge.emb"
+check "... and no report" test ! -s "$T/out"
+printf '\037\213' >"$T/lone.gz"
+fails 1 '^emb-knn: .*lone.gz: .*truncated' "a lone gzip magic: truncated" \
+    emb-knn --analogies "$T/lone.gz" "$F/edge.emb"
+{ cat "$T/edge.txt.gz"; echo junk; } >"$T/junk.txt.gz"
+fails 1 '^emb-knn: .*junk.txt.gz: .*trailing' "bytes after the gzip member: an error" \
+    emb-knn --analogies "$T/junk.txt.gz" "$F/edge.emb"
+printf '\357\273\277: s\nman woman king queen\n' >"$T/bom.txt"
+emb-knn --analogies "$T/bom.txt" "$F/edge.emb" >"$T/bom.out"
+check "a UTF-8 byte-order mark before the first section: dropped" grep -q '^s	' "$T/bom.out"
+fails 1 '^emb-knn: .*: is a directory$' "a directory for questions" \
+    emb-knn --analogies "$T" "$F/edge.emb"
 fails 1 '^emb-knn: .*/nonexistent.txt: No such file or directory$' "no questions file" \
     emb-knn --analogies "$T/nonexistent.txt" "$F/edge.emb"
 fails 1 "^emb-knn: -a 'man king': an analogy is three words, a b c$" "a two-word analogy" \

@@ -31,3 +31,9 @@ check "the same seed gives the same numbers" sh -c "rngdump 12345 1000 | cmp -s 
 fails 1 "seed: 'x' is not a whole number" "a seed that is not a number" rngdump x 3
 fails 1 "n: 1000001 is out of range" "a count out of range" rngdump 1 1000001
 fails 1 "seed: '12a' is not a whole number" "trailing garbage in a number" rngdump 12a 3
+
+# tests/lib.sh: a skip of a required tool fails the run under CI=true, and only there.
+mkdir -p "$T/req/tests"
+printf '. "%s/tests/lib.sh"\nskip_required "x" "no tool"\n' "$ROOT" >"$T/req/tests/req.sh"
+check "skip_required: a SKIP without CI" sh -c "CI= sh '$T/req/tests/req.sh' | grep -qx 'ok - x # SKIP no tool'"
+check "skip_required: not ok under CI=true" sh -c "CI=true sh '$T/req/tests/req.sh' | grep -q '^not ok - x '"

@@ -8,11 +8,13 @@ if ! need_py numpy sklearn; then
 	exit 0
 fi
 
-# Fashion-MNIST rows, and the size of the wide matrix; smaller under sanitizers.
+# Fashion-MNIST rows (2,000 without ../shared), the size of the wide matrix;
+# smaller under sanitizers.
 fm=10000 wide="3000 1200"
 [ -n "$EMB_SANITIZED" ] && fm=2000 wide="1200 1100"
 
-"$PY" - "$T" "$ROOT/tests" "$DATA/fashion-mnist.npy" $fm $wide <<'PY'
+# without the shared data set, the 2,000 bundled Fashion-MNIST images
+"$PY" - "$T" "$ROOT/tests" "$DATA/fashion-mnist.npy" $fm $wide "$ROOT/examples/fashion-mnist-2k.npz" <<'PY'
 import os, sys
 import numpy as np
 sys.path.insert(0, sys.argv[2]); import embio
@@ -23,8 +25,10 @@ with open(t + "/digits.emb", "wb") as f:
     embio.write_points(f, d.data.astype(np.float32), [[str(c)] for c in d.target], ["digit"])
 if os.path.exists(npy):
     X = np.load(npy, mmap_mode="r")[:fm].reshape(fm, -1).astype(np.float32)
-    with open(t + "/fashion.emb", "wb") as f:
-        embio.write_points(f, X)
+else:
+    X = np.load(sys.argv[7])["images"][:fm].reshape(-1, 784).astype(np.float32)
+with open(t + "/fashion.emb", "wb") as f:
+    embio.write_points(f, X)
 # Wide data with a decaying spectrum, far from centred: the randomized method's case.
 rng = np.random.RandomState(7)
 U = np.linalg.qr(rng.randn(wn, 60))[0]
@@ -51,13 +55,9 @@ run digits-nocenter digits.emb -k 5 --no-center
 run digits-randomized digits.emb -k 10 -m randomized
 run digits-randomized-k2 digits.emb -m randomized
 run wide-auto wide.emb -k 20
-if [ -r "$T/fashion.emb" ]; then
-	run fashion-k50 fashion.emb -k 50
-	run fashion-randomized fashion.emb -k 50 -m randomized
-	run fashion-whiten fashion.emb -k 20 --whiten
-else
-	skip "Fashion-MNIST against scikit-learn" "no $DATA/fashion-mnist.npy"
-fi
+run fashion-k50 fashion.emb -k 50
+run fashion-randomized fashion.emb -k 50 -m randomized
+run fashion-whiten fashion.emb -k 20 --whiten
 "$PY" "$ROOT/tests/pca_ref.py" "$T/cases"
 
 check "auto is exact for 64 columns" grep -aq '^meta pca.method exact$' "$T/digits-k10.out"

@@ -87,7 +87,8 @@ check "-c row: viridis over the row index" $P palette "$T/r.gp" "$T/pts.emb" row
 check "--path joins the rows with a line" grep -q 'using 1:2:3 with lines' "$T/r.gp"
 check "-c row --path renders with a colour box" sh -c \
     "sed 's|^set terminal dumb.*|set terminal pngcairo|' '$T/r.gp' | gnuplot >'$T/r.png' &&
-    $P png '$T/r.png' '~6' '#440154' '#fde725' | awk 'NR > 1 && \$1 < 30 { exit 1 }'"
+    $P png '$T/r.png' '~6' '#440154' '#fde725' >'$T/r.pix' &&
+    awk 'NR > 1 && \$1 < 30 { exit 1 } END { exit NR != 3 }' '$T/r.pix'"
 
 # SVG: well-formed, hover text on every point, labels where asked.
 render -T svg -o "$T/l.svg" -L 50 --all-labels "$T/pts.emb"

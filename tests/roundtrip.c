@@ -38,7 +38,7 @@ make(struct emb_frame *f, int i, struct emb_rng *rng)
 		for (r = 0; r < 20; r++)
 			for (c = 0; c < 3; c++) {
 				f->index[r * 3 + c] = (int32_t)((r + c + 1) % 20);
-				f->data[r * 3 + c] = (float)emb_rng_uniform(rng);
+				f->data[r * 3 + c] = (float)(c + emb_rng_uniform(rng));	/* ascending */
 			}
 		emb_meta_set(f, "metric", "euclidean");
 		return;

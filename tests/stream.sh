@@ -57,7 +57,14 @@ check "gzip-compressed stream from a pipe" cmp -s "$T/gzpipe.info" "$T/rt.info"
 emb-info "$T/rt.emb" "$T/py.emb" >"$T/two.info"
 check "two files make one listing of five frames" grep -q '^frame 5: points, 3 rows' "$T/two.info"
 : >"$T/empty"
-check "an empty input is an empty stream" sh -c "emb-info '$T/empty' && [ ! -s /dev/null ]"
+check "an empty input is an empty stream" sh -c "emb-info '$T/empty' >'$T/empty.out' && [ -f '$T/empty.out' ] && [ ! -s '$T/empty.out' ]"
+
+# Escapes of either case are read; header keys in any order.
+printf 'EMB 1 points\ncols 1\nmeta note a%%2ab%%2Ac%%25\nmeta u caf\303\251\nfields 1 f%%20g\nlabelbytes 2\nrows 1\nENDHDR\n\0\0\200?x\0' >"$T/esc.emb"
+emb-info "$T/esc.emb" >"$T/esc.info"
+check "escapes %2a and %2A both read, keys in any order" \
+    sh -c "grep -q 'meta note = a\*b\*c%' '$T/esc.info' && grep -q 'labels: f g' '$T/esc.info'"
+check "UTF-8 in a header line" grep -q "meta u = caf$(printf '\303\251')\$" "$T/esc.info"
 
 # Broken streams: one line, exit 1, from a file and from a pipe.
 "$PY" "$ROOT/tests/stream_broken.py" "$T" >"$T/cases"
@@ -78,7 +85,7 @@ usage_fails "unknown option is a usage error" emb-info -Z
 usage_fails "-t with -l is a usage error" emb-info -t -l
 emb-info -h >"$T/help"
 check "-h prints the synopsis of the man page, exit 0" sh -c \
-    "grep -q '^usage: emb-info \[-h\] \[-g | -l | -t\] \[file ...\]' '$T/help'"
+    "grep -q '^usage: emb-info \[-h\] \[-g | -l | -t\] \[--check \[-t\] .*\] \[file ...\]' '$T/help'"
 fails 1 'emb-info: /nonexistent: No such file' "missing file" emb-info /nonexistent
 fails 1 'no points frame' "-t without points" emb-info -t "$T/empty"
 fails 1 'no graph frame' "-g without a graph" emb-info -g "$T/py.emb"

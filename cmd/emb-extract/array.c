@@ -63,7 +63,7 @@ truncated(struct input *in, const struct array *a, uint64_t base)
 
 	array_shape_string(a, s, sizeof s);
 	emb_err(in->name, "byte %llu: truncated: shape %s of %s needs %llu bytes of "
-	    "data from byte %llu", (unsigned long long)in_tell(in), s, a->dt.name,
+	    "data from byte %llu", (unsigned long long)in_tell(in), s, emb_quote(a->dt.name),
 	    (unsigned long long)a->nbytes, (unsigned long long)base);
 }
 

@@ -2,6 +2,7 @@
  * The format of an input: binary formats by their magic bytes, then the
  * file name's extension, then the first lines of text.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "extract.h"
@@ -114,12 +115,46 @@ torch_name(const char *name)
 	return 0;
 }
 
+/*
+ * After a "rows cols" line: a word and numbers is word2vec text (nan and
+ * tabs included); as many numbers as the first line had, and no word, is
+ * a table of numbers (FMT_AUTO: look further); anything else is binary.
+ * A line cut by the end of what we looked at is judged by its whole fields.
+ */
+static enum format
+second_line(const char *s, const char *end, unsigned long long cols)
+{
+	const char *nl, *e, *w;
+	size_t count, n;
+
+	if (s >= end)
+		return FMT_WORD2VEC;	/* no rows, or only the header so far */
+	nl = memchr(s, '\n', (size_t)(end - s));
+	n = (size_t)((nl != NULL ? nl : end) - s);
+	if (nl == NULL)
+		while (n > 0 && !is_sep(s[n - 1]))
+			n--;
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	e = s + n;
+	if (memchr(s, '\0', n) != NULL)
+		return FMT_WORD2VEC_BIN;
+	if (nl != NULL && cols != 1 && all_numbers(s, e - s, ' ', &count) && count == 2)
+		return FMT_AUTO;
+	for (w = s; w < e && !is_sep(*w); w++)
+		;
+	if (w == s || w == e || !all_numbers(w, e - w, ' ', &count))
+		return FMT_WORD2VEC_BIN;
+	return FMT_WORD2VEC;
+}
+
 enum format
 detect(struct input *in, const char *name)
 {
 	size_t n = in_fill(in, PEEK), len, count;
 	const char *p = (const char *)in_ptr(in), *end, *q, *nl;
-	enum format named = by_name(name);
+	enum format named = by_name(name), fmt;
+	unsigned long long cols;
 	uint64_t hlen;
 
 	if (n == 0)
@@ -157,6 +192,8 @@ detect(struct input *in, const char *name)
 	if (memchr(p, '\0', len) != NULL)
 		emb_err(name, "cannot tell the format (binary data; use -f)");
 
+	if (named == FMT_TSV || named == FMT_CSV)
+		return named;
 	/* "rows cols": word2vec or fastText, text or binary */
 	q = p;
 	while (q < p + len && is_sep(*q))
@@ -164,30 +201,19 @@ detect(struct input *in, const char *name)
 	if (is_count(q, p + len, &q) && q < p + len && is_sep(*q)) {
 		while (q < p + len && is_sep(*q))
 			q++;
+		cols = strtoull(q, NULL, 10);
 		if (is_count(q, p + len, &q)) {
 			while (q < p + len && is_sep(*q))
 				q++;
 			if (q == p + len) {
-				const char *w = nl != NULL ? nl + 1 : end, *b;
-				int digits = 0;
-				/* after the first word: text numbers, or raw floats */
-				while (w < end && *w != ' ' && *w != '\n')
-					w++;
-				for (b = w + 1; b < end && b < w + 33 && *b != '\n'; b++) {
-					if (*b == '\0' || !strchr("0123456789.-+eE \t\r", *b))
-						return FMT_WORD2VEC_BIN;
-					digits |= *b >= '0' && *b <= '9';
-				}
-				if (!digits && b < end)
-					return FMT_WORD2VEC_BIN;
-				if (named == FMT_FASTTEXT)
+				fmt = second_line(nl != NULL ? nl + 1 : end, end, cols);
+				if (fmt == FMT_WORD2VEC && named == FMT_FASTTEXT)
 					return FMT_FASTTEXT;
-				return FMT_WORD2VEC;
+				if (fmt != FMT_AUTO)
+					return fmt;
 			}
 		}
 	}
-	if (named == FMT_TSV || named == FMT_CSV)
-		return named;
 	if (all_numbers(p, len, '\t', &count) && memchr(p, '\t', len) != NULL)
 		return FMT_TSV;
 	if (all_numbers(p, len, ',', &count) && memchr(p, ',', len) != NULL)

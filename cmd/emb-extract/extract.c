@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -28,7 +29,7 @@ static const struct {
 	{ "pytorch", FMT_TORCH }, { "gguf", FMT_GGUF },
 };
 
-const char *
+static const char *
 format_name(enum format fmt)
 {
 	size_t i;
@@ -75,12 +76,10 @@ job_reset(struct job *j)
 	free(j->perm);
 	in_close(j->sub);
 	in_close(j->whole);
-	free(j->spool);
 	for (size_t i = 0; i < sizeof j->own / sizeof j->own[0]; i++) {
 		free(j->own[i]);
 		j->own[i] = NULL;
 	}
-	j->spool = NULL;
 	j->whole = NULL;
 	j->sel = NULL;
 	j->tensor = j->dtype = NULL;
@@ -168,9 +167,28 @@ add_word(struct job *j, const char *s, size_t len, const char *unit, uint64_t at
 	if (memchr(s, '\0', len) != NULL)
 		emb_err(j->name, "%s %llu: the word contains a NUL byte", unit,
 		    (unsigned long long)at);
+	if (len > EMB_MAX_LABEL)
+		emb_err(j->name, "%s %llu: a word longer than %d bytes, the most a "
+		    "label may have", unit, (unsigned long long)at, EMB_MAX_LABEL);
 	if (j->f.nfields == 0)
 		emb_labels_begin(&j->f, 1, word);
 	emb_label_add(&j->f, s, len);
+}
+
+/* A metadata entry, or an error naming the input when the header has no room. */
+static void __attribute__((format(printf, 3, 4)))
+meta(struct job *j, const char *key, const char *fmt, ...)
+{
+	char val[EMB_MAX_METAVAL + 1];
+	va_list ap;
+
+	if (emb_meta_get(&j->f, key) == NULL && j->f.nmeta >= EMB_MAX_META)
+		emb_err(j->name, "%zu metadata entries, no room for %s (at most %d)",
+		    j->f.nmeta, key, EMB_MAX_META);
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof val, fmt, ap);
+	va_end(ap);
+	emb_meta_set(&j->f, key, "%s", val);
 }
 
 static void
@@ -180,37 +198,37 @@ set_meta(struct job *j)
 	struct emb_frame *f = &j->f;
 
 	if (j->fmt != FMT_EMB) {
-		emb_meta_set(f, "source", "%s", j->name);
-		emb_meta_set(f, "format", "%s", format_name(j->fmt));
+		meta(j, "source", "%s", j->name);
+		meta(j, "format", "%s", format_name(j->fmt));
 		/* the width of the original vectors, for plot titles after a reducer */
-		emb_meta_set(f, "source.cols", "%zu", f->cols);
+		meta(j, "source.cols", "%zu", f->cols);
 		if (j->tensor != NULL)
-			emb_meta_set(f, "tensor", "%s", j->tensor);
+			meta(j, "tensor", "%s", j->tensor);
 		if (j->dtype != NULL)
-			emb_meta_set(f, "dtype", "%s", j->dtype);
+			meta(j, "dtype", "%s", j->dtype);
 	}
 	if (o->limit != SIZE_MAX)
-		emb_meta_set(f, "extract.n", "%zu", o->limit);
+		meta(j, "extract.n", "%zu", o->limit);
 	if (o->have_rows) {
 		if (o->row_to == SIZE_MAX)
-			emb_meta_set(f, "extract.rows", "%zu:", o->row_from);
+			meta(j, "extract.rows", "%zu:", o->row_from);
 		else
-			emb_meta_set(f, "extract.rows", "%zu:%zu", o->row_from, o->row_to);
+			meta(j, "extract.rows", "%zu:%zu", o->row_from, o->row_to);
 	}
 	if (o->match != NULL)
-		emb_meta_set(f, "extract.match", "%s", o->match);
+		meta(j, "extract.match", "%s", o->match);
 	if (o->words != NULL)
-		emb_meta_set(f, "extract.words", "%s", o->words);
+		meta(j, "extract.words", "%s", o->words);
 	if (o->have_sample) {
-		emb_meta_set(f, "extract.sample", "%zu", o->sample);
-		emb_meta_set(f, "extract.seed", "%llu", (unsigned long long)o->seed);
+		meta(j, "extract.sample", "%zu", o->sample);
+		meta(j, "extract.seed", "%llu", (unsigned long long)o->seed);
 	}
 	if (o->labelfile != NULL)
-		emb_meta_set(f, "extract.labels", "%s", o->labelfile);
+		meta(j, "extract.labels", "%s", o->labelfile);
 	if (o->center)
-		emb_meta_set(f, "extract.center", "mean");
+		meta(j, "extract.center", "mean");
 	if (o->normalize)
-		emb_meta_set(f, "extract.normalize", "l2");
+		meta(j, "extract.normalize", "l2");
 }
 
 static void

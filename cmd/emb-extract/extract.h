@@ -15,7 +15,7 @@
 
 #define MAX_DIMS	64		/* of an array's shape */
 #define MAX_WORD	65536		/* bytes of a word in a word2vec binary file */
-#define MAX_LINE	(1u << 30)	/* bytes of one text line */
+#define MAX_NUMBER	64		/* bytes of one number and its blanks in text */
 
 enum format {
 	FMT_AUTO, FMT_EMB, FMT_NPY, FMT_NPZ, FMT_SAFETENSORS, FMT_WORD2VEC,
@@ -24,20 +24,21 @@ enum format {
 };
 
 /*
- * input.c: buffered reading of a file, a pipe, memory, or a range of one of
- * them, decompressing gzip (or a zip entry's raw deflate) on the way.
+ * input.c: buffered reading of a file or a pipe (through the library's
+ * emb_input, which decompresses gzip), memory, or a range of a plain file
+ * or memory, raw or deflated (a zip entry).
  */
 struct input {
 	char	*name;
+	struct emb_input *src;	/* a file or a pipe; NULL: mem or a range */
 	int	 fd;		/* -1: reading mem */
-	int	 ownfd;
 	int	 regular;	/* fd is a plain file we can seek in */
 	uint64_t rawsize;	/* regular: bytes from where we started to its end */
 	off_t	 start;		/* the fd's offset when we started */
 	uint64_t rawpos;	/* raw bytes taken so far */
 	uint64_t rawlimit;	/* raw bytes we may take at most */
 	const unsigned char *mem;
-	int	 zmode;		/* 0 plain, 1 gzip, 2 raw deflate */
+	int	 zmode;		/* 0 plain, 1 raw deflate */
 	int	 zinit, zend;
 	z_stream z;
 	unsigned char *zbuf;
@@ -51,12 +52,15 @@ struct input {
 };
 
 struct input *in_open(const char *path);
+struct input *in_fd(int fd, const char *name);	/* takes fd */
+struct emb_input *in_release(struct input *);
+struct input *in_spool(struct input *);	/* a pipe's bytes in a temporary file */
 struct input *in_mem(const char *name, const void *data, size_t size);
 struct input *in_range(struct input *parent, uint64_t off, uint64_t len, int deflated,
 	    const char *name);
 void	 in_close(struct input *);
 size_t	 in_fill(struct input *, size_t want);
-char	*in_line(struct input *, size_t *len, size_t lineno);
+char	*in_line(struct input *, size_t *len, size_t lineno, size_t max);
 size_t	 in_read(struct input *, void *, size_t);
 uint64_t in_skip(struct input *, uint64_t);
 int	 in_at_end(struct input *);
@@ -147,8 +151,7 @@ struct job {
 	size_t	*rowmap;
 	float	*block;
 	uint32_t *perm;
-	unsigned char *spool;		/* a zip from a pipe, all of it */
-	struct input *whole;		/* reading the spool */
+	struct input *whole;		/* a zip or GGUF from a pipe, spooled to a file */
 	struct input *sub;		/* an entry of a zip */
 	void	*own[8];		/* torch.c, gguf.c, vocab.c scratch, freed by job_reset */
 	struct vocab *vocab;		/* --vocab, for every input */
@@ -159,7 +162,6 @@ void	 job_init(struct job *, const struct opts *, FILE *out);
 void	 job_reset(struct job *);
 void	 extract(struct job *, struct input *);
 void	 extract_list(struct job *, struct input *);
-const char *format_name(enum format);
 enum format format_by_name(const char *);
 float	*table_row(struct job *);
 float	*table_rows(struct job *, size_t);
@@ -234,7 +236,6 @@ typedef void row_fn(void *ctx, size_t row, size_t n, float *out);
 void	 rows_extract(struct job *, size_t rows, size_t cols, struct emb_frame *own,
 	    row_fn *, void *ctx);
 void	*job_own(struct job *, int slot, size_t n, size_t size);
-struct input *spool_input(struct job *, struct input *);
 
 /* vocab.c, readable.c: --vocab and --readable */
 struct vocab;

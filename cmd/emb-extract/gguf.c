@@ -440,8 +440,13 @@ gguf_read(struct job *j, struct input *in, int list_only)
 	unsigned char magic[4];
 	uint64_t nkv;
 
+	if (in_fill(in, 4) < 4 || memcmp(in_ptr(in), "GGUF", 4) != 0)
+		emb_err(j->name, "not a GGUF file (no GGUF magic)");
+	/* counts and offsets are checked against the size: a pipe goes to a file */
+	if (!in->regular || in_compressed(in))
+		in = j->whole = in_spool(in);
 	g.j = j;
-	g.in = in = spool_input(j, in);
+	g.in = in;
 	g.size = in->rawsize;
 	g.alignment = 32;
 	g.arch = g.model = SIZE_MAX;

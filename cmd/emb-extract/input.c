@@ -1,7 +1,9 @@
 /*
- * Buffered input that decompresses gzip on the way, so every reader sees
- * plain bytes and a decoded byte offset for its messages.  Big reads go
- * straight into the caller's memory; skips on a plain file are seeks.
+ * Buffered input over the library's (which decompresses gzip and is strict
+ * about its end), memory, or a range of a plain file (a zip entry, raw or
+ * deflated), so every reader can look ahead and has a decoded byte offset
+ * for its messages.  Big reads go straight into the caller's memory; skips
+ * on a plain file are seeks.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,12 +33,12 @@ in_new(const char *name, uint64_t size)
 }
 
 static void
-start_inflate(struct input *in, int mode)
+start_inflate(struct input *in)
 {
-	in->zmode = mode;
+	in->zmode = 1;
 	in->zcap = ZBUFSIZE;
 	in->zbuf = emb_alloc(in->zcap, 1);
-	if (inflateInit2(&in->z, mode == 1 ? 15 + 16 : -15) != Z_OK)
+	if (inflateInit2(&in->z, -15) != Z_OK)
 		emb_err(in->name, "out of memory");
 	in->zinit = 1;
 }
@@ -75,7 +77,10 @@ produce(struct input *in, unsigned char *dst, size_t n)
 
 	if (in->eof || n == 0)
 		return 0;
-	if (in->zmode == 0) {
+	if (in->src != NULL) {
+		got = emb_input_read(in->src, dst, n);
+		in->rawpos += got;
+	} else if (in->zmode == 0) {
 		got = raw_read(in, dst, n);
 	} else {
 		in->z.next_out = dst;
@@ -85,38 +90,17 @@ produce(struct input *in, unsigned char *dst, size_t n)
 				in->z.avail_in = raw_read(in, in->zbuf, in->zcap);
 				in->z.next_in = in->zbuf;
 				if (in->z.avail_in == 0)
-					emb_err(in->name, "byte %llu: truncated %s data",
+					emb_err(in->name, "byte %llu: truncated deflate data",
 					    (unsigned long long)(in->off + in_avail(in) +
-					    (in->z.next_out - dst)),
-					    in->zmode == 1 ? "gzip" : "deflate");
+					    (in->z.next_out - dst)));
 			}
 			rc = inflate(&in->z, Z_NO_FLUSH);
-			if (rc == Z_STREAM_END) {
-				if (in->zmode == 2) {
-					in->zend = 1;
-					break;
-				}
-				/* another gzip member may follow, as gzip(1) allows */
-				if (in->z.avail_in == 0) {
-					in->z.avail_in = raw_read(in, in->zbuf, in->zcap);
-					in->z.next_in = in->zbuf;
-				}
-				if (in->z.avail_in == 0) {
-					in->zend = 1;
-					break;
-				}
-				if (in->z.next_in[0] != 0x1f)
-					emb_err(in->name, "compressed byte %llu: data "
-					    "after the end of the gzip stream",
-					    (unsigned long long)(in->rawpos -
-					    in->z.avail_in));
-				inflateReset(&in->z);
-			} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-				emb_err(in->name, "compressed byte %llu: bad %s data: %s",
+			if (rc == Z_STREAM_END)
+				in->zend = 1;
+			else if (rc != Z_OK && rc != Z_BUF_ERROR)
+				emb_err(in->name, "compressed byte %llu: bad deflate data: %s",
 				    (unsigned long long)(in->rawpos - in->z.avail_in),
-				    in->zmode == 1 ? "gzip" : "deflate",
 				    in->z.msg ? in->z.msg : "error");
-			}
 		}
 		got = in->z.next_out - dst;
 	}
@@ -127,39 +111,18 @@ produce(struct input *in, unsigned char *dst, size_t n)
 	return got;
 }
 
+/* A file or a pipe, through the library; start is the descriptor's offset. */
 static struct input *
-in_fd(int fd, const char *name, int ownfd)
+in_src(struct emb_input *src, off_t start)
 {
-	struct input *in = in_new(name, UINT64_MAX);
-	struct stat st;
+	struct input *in = in_new(emb_input_name(src), emb_input_regular(src) ?
+	    emb_input_size(src) : UINT64_MAX);
 
-	in->fd = fd;
-	in->ownfd = ownfd;
-	if (fstat(fd, &st) < 0)
-		emb_err(name, "%s", strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		emb_err(name, "is a directory");
-	if (S_ISREG(st.st_mode)) {
-		in->start = lseek(fd, 0, SEEK_CUR);
-		if (in->start >= 0) {
-			in->regular = 1;
-			in->rawsize = st.st_size > in->start ?
-			    (uint64_t)(st.st_size - in->start) : 0;
-		}
-	}
-	/* the gzip magic: from here on every reader sees decompressed bytes */
-	in->end = produce(in, in->buf, 2);
-	if (in->end == 1)
-		in->end += produce(in, in->buf + 1, 1);
-	in->eof = 0;
-	if (in->end == 2 && in->buf[0] == 0x1f && in->buf[1] == 0x8b) {
-		start_inflate(in, 1);
-		memcpy(in->zbuf, in->buf, 2);
-		in->z.next_in = in->zbuf;
-		in->z.avail_in = 2;
-		in->end = 0;
-	}
-	in->buf[in->end] = '\0';
+	in->src = src;
+	in->fd = emb_input_fileno(src);
+	in->regular = emb_input_regular(src);
+	in->rawsize = emb_input_size(src);
+	in->start = start;
 	return in;
 }
 
@@ -168,11 +131,36 @@ in_open(const char *path)
 {
 	int fd;
 
-	if (path == NULL || strcmp(path, "-") == 0)
-		return in_fd(0, "stdin", 0);
-	if ((fd = open(path, O_RDONLY)) < 0)
+	if (path == NULL || strcmp(path, "-") == 0) {
+		path = "stdin";
+		fd = dup(0);
+	} else if ((fd = open(path, O_RDONLY)) < 0) {
 		emb_err(path, "%s", strerror(errno));
-	return in_fd(fd, path, 1);
+	}
+	return in_fd(fd, path);
+}
+
+struct input *
+in_fd(int fd, const char *name)
+{
+	off_t start = fd >= 0 ? lseek(fd, 0, SEEK_CUR) : 0;
+
+	return in_src(emb_input_fd(fd, name), start);
+}
+
+/* The library's input, with what we have read ahead given back; in is spent. */
+struct emb_input *
+in_release(struct input *in)
+{
+	struct emb_input *src = in->src;
+
+	if (src == NULL)
+		emb_err(in->name, "internal error: not a file or a pipe");
+	emb_input_unread(src, in_ptr(in), in_avail(in));
+	in->src = NULL;
+	in->fd = -1;
+	in->pos = in->end = 0;
+	return src;
 }
 
 struct input *
@@ -197,7 +185,7 @@ in_range(struct input *parent, uint64_t off, uint64_t len, int deflated,
 {
 	struct input *in = in_new(name, deflated ? UINT64_MAX : len);
 
-	if (!parent->regular || parent->zmode != 0 || off > parent->rawsize ||
+	if (!parent->regular || in_compressed(parent) || off > parent->rawsize ||
 	    len > parent->rawsize - off)
 		emb_err(parent->name, "internal error: bad input range");
 	in->fd = parent->fd;
@@ -210,7 +198,7 @@ in_range(struct input *parent, uint64_t off, uint64_t len, int deflated,
 	in->rawsize = len;
 	in->rawlimit = len;
 	if (deflated)
-		start_inflate(in, 2);
+		start_inflate(in);
 	return in;
 }
 
@@ -219,8 +207,7 @@ in_close(struct input *in)
 {
 	if (in == NULL)
 		return;
-	if (in->ownfd && in->fd >= 0)
-		close(in->fd);
+	emb_input_close(in->src);	/* and its descriptor; ranges only borrow theirs */
 	if (in->zinit)
 		inflateEnd(&in->z);
 	free(in->zbuf);
@@ -232,7 +219,7 @@ in_close(struct input *in)
 int
 in_compressed(const struct input *in)
 {
-	return in->zmode != 0;
+	return in->src != NULL ? emb_input_compressed(in->src) : in->zmode != 0;
 }
 
 /* Have at least want bytes in the buffer, or all that is left; returns what is there. */
@@ -303,6 +290,12 @@ in_skip(struct input *in, uint64_t n)
 	size_t m;
 
 	in_take(in, done);
+	if (done < n && in->src != NULL && !in->crc_on) {
+		m = emb_input_skip(in->src, n - done);
+		in->rawpos += m;
+		in->off += m;
+		return done + m;
+	}
 	if (done < n && in->zmode == 0 && in->regular && in->fd >= 0 && !in->crc_on) {
 		left = in->rawsize - in->rawpos;
 		if (left > in->rawlimit - in->rawpos)
@@ -350,7 +343,7 @@ in_read_alloc(struct input *in, size_t n, const char *what)
 	size_t have = 0, cap, step, got;
 	unsigned char *buf;
 
-	cap = in->regular && !in->zmode ? n : (n < BUFSIZE ? n : BUFSIZE);
+	cap = in->regular && !in_compressed(in) ? n : (n < BUFSIZE ? n : BUFSIZE);
 	buf = emb_alloc(emb_mul(cap, 1) + 1, 1);
 	while (have < n) {
 		if (have == cap) {
@@ -373,11 +366,11 @@ in_read_alloc(struct input *in, size_t n, const char *what)
 /*
  * The next line, from *len bytes at the returned pointer up to (not
  * including) its newline; NULL at the end of the input.  The bytes stay
- * valid until the next read.  lineno names the line in the error a line
- * longer than MAX_LINE gives.
+ * valid until the next read.  A line longer than max bytes is an error,
+ * naming it by lineno.
  */
 char *
-in_line(struct input *in, size_t *len, size_t lineno)
+in_line(struct input *in, size_t *len, size_t lineno, size_t max)
 {
 	size_t scanned = 0, avail;
 	char *p, *nl;
@@ -386,15 +379,14 @@ in_line(struct input *in, size_t *len, size_t lineno)
 		avail = in_avail(in);
 		p = (char *)in_ptr(in);
 		nl = memchr(p + scanned, '\n', avail - scanned);
-		if (nl != NULL) {
+		if (nl != NULL && (size_t)(nl - p) <= max + (nl > p && nl[-1] == '\r')) {
 			*len = nl - p;
 			in_take(in, *len + 1);
 			return p;
 		}
 		scanned = avail;
-		if (avail >= MAX_LINE)
-			emb_err(in->name, "line %zu: longer than %u bytes", lineno,
-			    MAX_LINE);
+		if (nl != NULL || avail > max)
+			emb_err(in->name, "line %zu: longer than %zu bytes", lineno, max);
 		if (in->regular)
 			emb_progress("reading", in->rawpos, in->rawsize);
 		if (in_fill(in, avail + 1) == avail) {
@@ -406,4 +398,41 @@ in_line(struct input *in, size_t *len, size_t lineno)
 			return p;
 		}
 	}
+}
+
+/*
+ * For the formats that must seek (a zip's directory is at its end): a
+ * pipe's or a gzip file's bytes go to a temporary file, gone from the file
+ * system at once, so memory stays small however long the input.  The
+ * caller checks the magic first, so /dev/zero fails at once.
+ */
+struct input *
+in_spool(struct input *in)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	size_t got;
+	ssize_t w;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof path, "%s/emb-extract.XXXXXX", dir) >=
+	    sizeof path)
+		emb_err(NULL, "TMPDIR: too long");
+	if ((fd = mkstemp(path)) < 0)
+		emb_err(path, "%s", strerror(errno));
+	unlink(path);
+	while ((got = in_fill(in, 1)) > 0) {
+		w = write(fd, in_ptr(in), got);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			emb_err(dir, "spooling %s: %s", in->name, strerror(w < 0 ?
+			    errno : ENOSPC));
+		in_take(in, w);
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		emb_err(path, "%s", strerror(errno));
+	return in_fd(fd, in->name);
 }

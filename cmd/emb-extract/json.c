@@ -10,14 +10,13 @@
 void
 json_error(struct json *j, const char *fmt, ...)
 {
-	char msg[300];
+	char where[128];
 	va_list ap;
 
+	snprintf(where, sizeof where, "byte %llu: %s",
+	    (unsigned long long)(j->base + j->pos), j->what);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	emb_err(j->name, "byte %llu: %s: %s", (unsigned long long)(j->base + j->pos),
-	    j->what, msg);
+	emb_verr(j->name, where, fmt, ap);
 }
 
 int

@@ -8,38 +8,41 @@
 
 #include "extract.h"
 
-/* The next line without its newline (and CR), NUL-terminated; NULL at the end. */
-static char *
-next_line(struct input *in, size_t *len, size_t lineno)
+static void
+check_label(const char *file, size_t line, size_t len)
 {
-	char *p = in_line(in, len, lineno);
-
-	if (p == NULL)
-		return NULL;
-	if (*len > 0 && p[*len - 1] == '\r')
-		(*len)--;
-	p[*len] = '\0';
-	return p;
+	if (len > EMB_MAX_LABEL)
+		emb_err(file, "line %zu: a label longer than %d bytes", line,
+		    EMB_MAX_LABEL);
 }
 
-static void
-check_label(const char *file, size_t line, const char *s, size_t len)
+/* The next line, NUL-terminated; NULL at the end. */
+static char *
+next_line(struct emb_input *in, char **buf, size_t *cap, size_t *len, size_t max)
 {
-	if (memchr(s, '\0', len) != NULL)
-		emb_err(file, "line %zu: NUL byte in a label", line);
+	long n = emb_input_line(in, buf, cap, max);
+
+	if (n < 0)
+		return NULL;
+	*len = n;
+	return *buf;
 }
 
 void
 labelfile_read(struct job *j, const char *path)
 {
-	struct input *in = in_open(path);
+	struct emb_input *in = emb_input_open(path);
 	struct emb_frame *f = &j->labfile;
-	char *line, *names[EMB_MAX_FIELDS], *p, *tab;
-	size_t len, nf = 1, lineno = 1, i, k, n;
+	char *line, *names[EMB_MAX_FIELDS], *p, *tab, *buf = NULL;
+	size_t len, nf = 1, lineno = 1, i, k, n, cap = 0, max;
 
-	line = next_line(in, &len, 1);
+	path = emb_input_name(in);
+	/* the longest line that can be: a header of names or of one label */
+	max = EMB_MAX_FIELDS * (EMB_MAX_FIELDNAME + 1);
+	line = next_line(in, &buf, &cap, &len, max);
 	if (line != NULL && memchr(line, '\t', len) != NULL) {
-		check_label(path, 1, line, len);
+		if (memchr(line, '\0', len) != NULL)
+			emb_err(path, "line 1: NUL byte in a field name");
 		for (nf = 0, p = line;; p = tab + 1) {
 			tab = strchr(p, '\t');
 			n = tab != NULL ? (size_t)(tab - p) : strlen(p);
@@ -52,7 +55,7 @@ labelfile_read(struct job *j, const char *path)
 			for (k = 0; k < nf; k++)
 				if (strcmp(names[k], names[nf]) == 0)
 					emb_err(path, "line 1: field name '%s' given twice",
-					    names[nf]);
+					    emb_quote(names[nf]));
 			nf++;
 			if (tab == NULL)
 				break;
@@ -60,15 +63,21 @@ labelfile_read(struct job *j, const char *path)
 		emb_labels_begin(f, nf, names);
 		for (k = 0; k < nf; k++)
 			free(names[k]);
-		line = next_line(in, &len, 2);
+		max = nf * (EMB_MAX_LABEL + 1);
+		line = next_line(in, &buf, &cap, &len, max);
 		lineno++;
 	} else {
 		static char *label[] = { "label" };
 		emb_labels_begin(f, 1, label);
+		max = EMB_MAX_LABEL;
+		if (line != NULL && len > max)
+			emb_err(path, "line 1: longer than %zu bytes", max);
 	}
-	for (; line != NULL; line = next_line(in, &len, lineno + 1), lineno++) {
-		check_label(path, lineno, line, len);
+	for (; line != NULL; line = next_line(in, &buf, &cap, &len, max), lineno++) {
+		if (memchr(line, '\0', len) != NULL)
+			emb_err(path, "line %zu: NUL byte in a label", lineno);
 		if (nf == 1) {
+			check_label(path, lineno, len);
 			emb_label_add(f, line, len);
 		} else {
 			for (i = 0, p = line; i < nf; i++, p = tab + 1) {
@@ -76,10 +85,11 @@ labelfile_read(struct job *j, const char *path)
 				if (i + 1 < nf && tab == NULL)
 					emb_err(path, "line %zu: %zu fields, the header has %zu",
 					    lineno, i + 1, nf);
-				n = tab != NULL ? (size_t)(tab - p) : strlen(p);
+				n = tab != NULL ? (size_t)(tab - p) : len - (p - line);
 				if (i + 1 == nf && memchr(p, '\t', n) != NULL)
 					emb_err(path, "line %zu: more fields than the "
 					    "header's %zu", lineno, nf);
+				check_label(path, lineno, n);
 				emb_label_add(f, p, n);
 			}
 		}
@@ -87,16 +97,17 @@ labelfile_read(struct job *j, const char *path)
 	}
 	labels_end(f);
 	j->have_labfile = 1;
-	in_close(in);
+	free(buf);
+	emb_input_close(in);
 }
 
 void
 wordlist_read(struct job *j, const char *spec)
 {
-	struct input *in;
+	struct emb_input *in;
 	const char *p, *comma;
-	char *line;
-	size_t len, lineno = 0;
+	char *line, *buf = NULL;
+	size_t len, cap = 0;
 
 	if (spec[0] != '@') {
 		for (p = spec;; p = comma + 1) {
@@ -112,13 +123,14 @@ wordlist_read(struct job *j, const char *spec)
 		}
 		return;
 	}
-	in = in_open(spec + 1);
-	while ((line = next_line(in, &len, ++lineno)) != NULL) {
+	in = emb_input_open(spec + 1);
+	while ((line = next_line(in, &buf, &cap, &len, EMB_MAX_LABEL)) != NULL) {
 		if (len == 0)
 			continue;
 		j->wordlist = emb_realloc(j->wordlist, j->nwordlist + 1,
 		    sizeof *j->wordlist);
 		j->wordlist[j->nwordlist++] = emb_strndup(line, len);
 	}
-	in_close(in);
+	free(buf);
+	emb_input_close(in);
 }

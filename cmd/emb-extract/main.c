@@ -39,13 +39,13 @@ parse_rows(struct opts *o, const char *s)
 	char *from;
 
 	if (colon == NULL)
-		emb_err(NULL, "--rows: '%s' is not from:to", s);
+		emb_err(NULL, "--rows: '%s' is not from:to", emb_quote(s));
 	from = emb_strndup(s, colon - s);
 	o->row_from = *from ? (size_t)emb_parse_int(from, 0, EMB_MAX_ROWS, "--rows") : 0;
 	o->row_to = colon[1] ? (size_t)emb_parse_int(colon + 1, 0, EMB_MAX_ROWS,
 	    "--rows") : SIZE_MAX;
 	if (o->row_to < o->row_from)
-		emb_err(NULL, "--rows: %s ends before it starts", s);
+		emb_err(NULL, "--rows: %s ends before it starts", emb_quote(s));
 	o->have_rows = 1;
 	free(from);
 }
@@ -62,84 +62,97 @@ compile_match(struct opts *o)
 	}
 }
 
-int
-main(int argc, char *argv[])
+/* The options into o; compiles --match.  optind is left at the first file. */
+static void
+parse_options(int argc, char *argv[], struct opts *o)
 {
-	static char outbuf[1 << 16];
-	struct opts o = { .limit = SIZE_MAX };
-	struct input *in;
-	struct job j;
-	int c, i;
+	int c;
 
-	emb_init(argv[0]);
-	setlocale(LC_CTYPE, "");	/* --match character classes follow the locale */
+	memset(o, 0, sizeof *o);
+	o->limit = SIZE_MAX;
 	while ((c = getopt_long(argc, argv, "f:hl:n:qt:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if ((o.format = format_by_name(optarg)) == FMT_AUTO)
+			if ((o->format = format_by_name(optarg)) == FMT_AUTO)
 				emb_err(NULL, "-f: unknown format '%s' (csv, emb, fasttext, "
 				    "gguf, glove, npy, npz, pytorch, safetensors, tsv, "
-				    "word2vec, word2vec-binary)", optarg);
+				    "word2vec, word2vec-binary)", emb_quote(optarg));
 			break;
 		case 'h':
 			emb_help(SYNOPSIS);
 		case 'l':
-			o.labelfile = optarg;
+			o->labelfile = optarg;
 			break;
 		case 'n':
-			o.limit = emb_parse_int(optarg, 0, EMB_MAX_ROWS, "-n");
+			o->limit = emb_parse_int(optarg, 0, EMB_MAX_ROWS, "-n");
 			break;
 		case 'q':
 			emb_verbose = -1;
 			break;
 		case 't':
-			o.tensor = optarg;
+			o->tensor = optarg;
 			break;
 		case 'v':
 			emb_verbose = 1;
 			break;
 		case OPT_ALLOW:
-			o.allow_nonfinite = 1;
+			o->allow_nonfinite = 1;
 			break;
 		case OPT_CENTER:
-			o.center = 1;
+			o->center = 1;
 			break;
 		case OPT_LIST:
-			o.list = 1;
+			o->list = 1;
 			break;
 		case OPT_MATCH:
-			o.match = optarg;
+			o->match = optarg;
 			break;
 		case OPT_NORMALIZE:
-			o.normalize = 1;
+			o->normalize = 1;
 			break;
 		case OPT_ROWS:
-			parse_rows(&o, optarg);
+			parse_rows(o, optarg);
 			break;
 		case OPT_SAMPLE:
-			o.sample = emb_parse_int(optarg, 0, EMB_MAX_ROWS, "--sample");
-			o.have_sample = 1;
+			o->sample = emb_parse_int(optarg, 0, EMB_MAX_ROWS, "--sample");
+			o->have_sample = 1;
 			break;
 		case OPT_SEED:
-			o.seed = (uint64_t)emb_parse_int(optarg, 0, INT64_MAX, "--seed");
+			o->seed = (uint64_t)emb_parse_int(optarg, 0, INT64_MAX, "--seed");
 			break;
 		case OPT_WORDS:
-			o.words = optarg;
+			o->words = optarg;
 			break;
 		case OPT_VOCAB:
-			o.vocab = optarg;
+			o->vocab = optarg;
 			break;
 		case OPT_READABLE:
-			o.readable = 1;
+			o->readable = 1;
 			break;
 		default:
 			emb_usage(SYNOPSIS);
 		}
 	}
+	if (o->vocab != NULL && o->labelfile != NULL)
+		emb_err(NULL, "--vocab and -l both give labels: choose one");
+	if (o->match != NULL)
+		compile_match(o);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char outbuf[1 << 16];
+	struct opts o;
+	struct input *in;
+	struct job j;
+	int i;
+
+	emb_init(argv[0]);
+	setlocale(LC_CTYPE, "");	/* --match character classes follow the locale */
+	parse_options(argc, argv, &o);
 	argc -= optind;
 	argv += optind;
-	if (o.match != NULL)
-		compile_match(&o);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 
 	job_init(&j, &o, stdout);
@@ -147,8 +160,6 @@ main(int argc, char *argv[])
 		labelfile_read(&j, o.labelfile);
 	if (o.words != NULL)
 		wordlist_read(&j, o.words);
-	if (o.vocab != NULL && o.labelfile != NULL)
-		emb_err(NULL, "--vocab and -l both give labels: choose one");
 	if (o.vocab != NULL)
 		j.vocab = vocab_read(o.vocab, o.readable);
 	for (i = 0; i == 0 || i < argc; i++) {

@@ -20,14 +20,13 @@ struct dict {
 static void __attribute__((noreturn, format(printf, 2, 3)))
 bad(struct dict *d, const char *fmt, ...)
 {
-	char msg[300];
+	char where[64];
 	va_list ap;
 
+	snprintf(where, sizeof where, "byte %llu: npy header",
+	    (unsigned long long)(d->base + d->pos));
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	emb_err(d->name, "byte %llu: npy header: %s",
-	    (unsigned long long)(d->base + d->pos), msg);
+	emb_verr(d->name, where, fmt, ap);
 }
 
 static void
@@ -119,7 +118,7 @@ descr(struct dict *d, struct dtype *dt)
 		bad(d, "structured dtypes are not supported");
 	string(d, s, sizeof s);
 	if (strlen(s) >= sizeof dt->name)
-		bad(d, "dtype '%.20s' is not supported", s);
+		bad(d, "dtype '%s' is not supported", emb_quote_n(s, strnlen(s, 20)));
 	memcpy(dt->name, s, strlen(s) + 1);
 	order = strchr("<>|=", *p) != NULL && *p ? *p++ : '=';
 	dt->big = order == '>';
@@ -134,7 +133,8 @@ descr(struct dict *d, struct dtype *dt)
 		return;
 	}
 	d->pos -= strlen(s) + 2;
-	bad(d, "dtype '%.20s' is not supported (f2, f4, f8, i1-i8, u1-u8)", s);
+	bad(d, "dtype '%s' is not supported (f2, f4, f8, i1-i8, u1-u8)",
+	    emb_quote_n(s, strnlen(s, 20)));
 }
 
 /* The header, leaving the input at the first byte of data. */
@@ -202,7 +202,7 @@ npy_header(struct job *j, struct input *in, struct array *a)
 			shape(&d, a);
 			have_shape = 1;
 		} else {
-			bad(&d, "unexpected key '%s'", key);
+			bad(&d, "unexpected key '%s'", emb_quote(key));
 		}
 		if (peek(&d) == ',')
 			d.pos++;
@@ -234,7 +234,7 @@ npy_read(struct job *j, struct input *in)
 			array_shape_string(&a, s, sizeof s);
 			emb_err(j->name, "byte %llu: shape %s of %s needs %llu bytes of "
 			    "data, the file has %llu", (unsigned long long)in_tell(in),
-			    s, a.dt.name, (unsigned long long)a.nbytes,
+			    s, emb_quote(a.dt.name), (unsigned long long)a.nbytes,
 			    (unsigned long long)left);
 		}
 	}

@@ -199,7 +199,8 @@ choose(struct job *j, struct zip *z)
 			return &z->e[i];
 	}
 	if (j->o->tensor != NULL)
-		emb_err(z->name, "no array '%s' (--list shows them)", j->o->tensor);
+		emb_err(z->name, "no array '%s' (--list shows them)",
+		    emb_quote(j->o->tensor));
 	if (z->n == 1)
 		return &z->e[0];
 	if (z->n == 0)
@@ -207,7 +208,8 @@ choose(struct job *j, struct zip *z)
 	list[0] = '\0';
 	for (i = 0; i < z->n && n < 300; i++) {
 		array_name(&z->e[i], buf, sizeof buf);
-		n += snprintf(list + n, sizeof list - n, "%s%.60s", i ? ", " : "", buf);
+		n += snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
+		    emb_quote_n(buf, strlen(buf) < 60 ? strlen(buf) : 60));
 	}
 	emb_err(z->name, "%zu arrays, choose one with -t: %s%s", z->n, list,
 	    i < z->n ? ", ..." : "");
@@ -223,33 +225,33 @@ zip_open_entry(struct job *j, struct zip *z, struct entry *e)
 	size_t nlen, xlen;
 
 	if (e->flags & 1)
-		emb_err(z->name, "entry '%.200s' is encrypted", e->name);
+		emb_err(z->name, "entry '%s' is encrypted", emb_quote(e->name));
 	if (e->method != 0 && e->method != 8)
-		emb_err(z->name, "entry '%.200s': compression method %d is not "
-		    "supported (stored or deflated)", e->name, e->method);
+		emb_err(z->name, "entry '%s': compression method %d is not "
+		    "supported (stored or deflated)", emb_quote(e->name), e->method);
 	zread(z, e->lho, lh, 30, "local header");
 	if (memcmp(lh, "PK\3\4", 4) != 0)
-		emb_err(z->name, "byte %llu: no local header for entry '%.200s'",
-		    (unsigned long long)e->lho, e->name);
+		emb_err(z->name, "byte %llu: no local header for entry '%s'",
+		    (unsigned long long)e->lho, emb_quote(e->name));
 	nlen = le16(lh + 26);
 	xlen = le16(lh + 28);
 	if (nlen != strlen(e->name) || nlen >= sizeof lname)
 		emb_err(z->name, "byte %llu: the local header's name differs from the "
-		    "directory's '%.200s'", (unsigned long long)e->lho, e->name);
+		    "directory's '%s'", (unsigned long long)e->lho, emb_quote(e->name));
 	zread(z, e->lho + 30, lname, nlen, "local header");
 	if (memcmp(lname, e->name, nlen) != 0 || le16(lh + 8) != e->method)
-		emb_err(z->name, "byte %llu: the local header of '%.200s' differs from "
-		    "the directory", (unsigned long long)e->lho, e->name);
+		emb_err(z->name, "byte %llu: the local header of '%s' differs from "
+		    "the directory", (unsigned long long)e->lho, emb_quote(e->name));
 	data = e->lho + 30 + nlen + xlen;
 	if (data > z->cdoff || e->csize > z->cdoff - data)
-		emb_err(z->name, "byte %llu: entry '%.200s' (%llu bytes) runs into the "
-		    "central directory", (unsigned long long)data, e->name,
+		emb_err(z->name, "byte %llu: entry '%s' (%llu bytes) runs into the "
+		    "central directory", (unsigned long long)data, emb_quote(e->name),
 		    (unsigned long long)e->csize);
 	if (e->method == 0 && e->csize != e->usize)
-		emb_err(z->name, "entry '%.200s': stored, but its sizes differ (%llu "
-		    "and %llu)", e->name, (unsigned long long)e->csize,
+		emb_err(z->name, "entry '%s': stored, but its sizes differ (%llu "
+		    "and %llu)", emb_quote(e->name), (unsigned long long)e->csize,
 		    (unsigned long long)e->usize);
-	snprintf(name, sizeof name, "%s: %s", z->name, e->name);
+	snprintf(name, sizeof name, "%s: %s", z->name, emb_quote(e->name));
 	in_close(j->sub);
 	j->sub = NULL;
 	j->sub = in_range(z->in, data, e->csize, e->method == 8, name);
@@ -292,18 +294,12 @@ npz_read(struct job *j, struct input *in, int list)
 	char s[256];
 	size_t i;
 
-	/* the directory is at the end: a pipe's bytes are kept to get there */
-	if (!in->regular || in_compressed(in)) {
-		size_t cap = 1 << 20, n = 0, got;
-		j->spool = emb_alloc(cap, 1);
-		while ((got = in_read(in, j->spool + n, cap - n)) > 0) {
-			n += got;
-			if (n == cap)
-				j->spool = emb_realloc(j->spool, cap = emb_mul(cap, 2), 1);
-		}
-		j->whole = in_mem(in->name, j->spool, n);
-		in = j->whole;
-	}
+	if (in_fill(in, 4) < 4 || (memcmp(in_ptr(in), "PK\3\4", 4) != 0 &&
+	    memcmp(in_ptr(in), "PK\5\6", 4) != 0))
+		emb_err(in->name, "not a zip file (no PK magic)");
+	/* the directory is at the end */
+	if (!in->regular || in_compressed(in))
+		in = j->whole = in_spool(in);
 	z.name = in->name;
 	z.in = in;
 	z.size = in->rawsize;
@@ -329,7 +325,7 @@ npz_read(struct job *j, struct input *in, int list)
 	if (e->method == 0 && hdrlen + a.nbytes != e->usize) {
 		array_shape_string(&a, s, sizeof s);
 		emb_err(sub->name, "byte %llu: shape %s of %s needs %llu bytes of data, "
-		    "the entry has %llu", (unsigned long long)hdrlen, s, a.dt.name,
+		    "the entry has %llu", (unsigned long long)hdrlen, s, emb_quote(a.dt.name),
 		    (unsigned long long)a.nbytes,
 		    (unsigned long long)(e->usize - hdrlen));
 	}

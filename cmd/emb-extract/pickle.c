@@ -72,13 +72,12 @@ enum { SLOT_V, SLOT_C, SLOT_ST, SLOT_MK, SLOT_MEMO };
 static void __attribute__((noreturn, format(printf, 2, 3)))
 fail(struct vm *m, const char *fmt, ...)
 {
-	char msg[300];
+	char where[32];
 	va_list ap;
 
+	snprintf(where, sizeof where, "byte %zu", m->at);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	emb_err(m->pk->name, "byte %zu: %s", m->at, msg);
+	emb_verr(m->pk->name, where, fmt, ap);
 }
 
 static const unsigned char *

@@ -92,21 +92,3 @@ rows_extract(struct job *j, size_t rows, size_t cols, struct emb_frame *own,
 	j->f.rows = j->nsel;
 	j->complete = 1;
 }
-
-/* A pipe's bytes, all of them, for the formats that must seek. */
-struct input *
-spool_input(struct job *j, struct input *in)
-{
-	size_t cap = 1 << 20, n = 0, got;
-
-	if (in->regular && !in_compressed(in))
-		return in;
-	j->spool = emb_alloc(cap, 1);
-	while ((got = in_read(in, j->spool + n, cap - n)) > 0) {
-		n += got;
-		if (n == cap)
-			j->spool = emb_realloc(j->spool, cap = emb_mul(cap, 2), 1);
-	}
-	j->whole = in_mem(in->name, j->spool, n);
-	return j->whole;
-}

@@ -62,8 +62,8 @@ tensor_info(struct st *st, struct tensor *t)
 				if (strcmp(v, dtypes[i].name) == 0)
 					t->size = dtypes[i].size;
 			if (t->size == 0)
-				json_error(js, "tensor '%.100s': unknown dtype '%.20s'",
-				    t->name, v);
+				json_error(js, "tensor '%s': unknown dtype '%s'",
+				    emb_quote(t->name), emb_quote(v));
 			have_dtype = 1;
 		} else if (strcmp(key, "shape") == 0 && !have_shape) {
 			json_expect(js, '[');
@@ -86,7 +86,8 @@ tensor_info(struct st *st, struct tensor *t)
 			have_off = 1;
 		} else if (strcmp(key, "dtype") == 0 || strcmp(key, "shape") == 0 ||
 		    strcmp(key, "data_offsets") == 0) {
-			json_error(js, "tensor '%.100s': '%s' given twice", t->name, key);
+			json_error(js, "tensor '%s': '%s' given twice", emb_quote(t->name),
+			    emb_quote(key));
 		} else {
 			json_skip(js);
 		}
@@ -96,7 +97,7 @@ tensor_info(struct st *st, struct tensor *t)
 	}
 	json_expect(js, '}');
 	if (!have_dtype || !have_shape || !have_off)
-		json_error(js, "tensor '%.100s' has no %s", t->name, !have_dtype ?
+		json_error(js, "tensor '%s' has no %s", emb_quote(t->name), !have_dtype ?
 		    "dtype" : !have_shape ? "shape" : "data_offsets");
 }
 
@@ -145,7 +146,7 @@ parse(struct st *st)
 		} else {
 			for (i = 0; i < st->n; i++)
 				if (strcmp(st->t[i].name, key) == 0)
-					json_error(js, "tensor '%.100s' given twice", key);
+					json_error(js, "tensor '%s' given twice", emb_quote(key));
 			st->t = emb_realloc(st->t, st->n + 1, sizeof *st->t);
 			st->j->aux = st->t;
 			t = &st->t[st->n++];
@@ -193,35 +194,35 @@ validate(struct st *st, uint64_t datasize, int know_size)
 		n = 1;
 		for (k = 0; k < t->ndim; k++)
 			if (__builtin_mul_overflow(n, t->shape[k], &n))
-				emb_err(name, "byte %llu: tensor '%.100s': shape too large",
-				    (unsigned long long)t->at, t->name);
+				emb_err(name, "byte %llu: tensor '%s': shape too large",
+				    (unsigned long long)t->at, emb_quote(t->name));
 		if (__builtin_mul_overflow(n, (uint64_t)t->size, &bytes))
-			emb_err(name, "byte %llu: tensor '%.100s': shape too large",
-			    (unsigned long long)t->at, t->name);
+			emb_err(name, "byte %llu: tensor '%s': shape too large",
+			    (unsigned long long)t->at, emb_quote(t->name));
 		if (t->end < t->begin)
-			emb_err(name, "byte %llu: tensor '%.100s': data_offsets [%llu, "
+			emb_err(name, "byte %llu: tensor '%s': data_offsets [%llu, "
 			    "%llu] end before they begin", (unsigned long long)t->at,
-			    t->name, (unsigned long long)t->begin,
+			    emb_quote(t->name), (unsigned long long)t->begin,
 			    (unsigned long long)t->end);
 		if (t->end - t->begin != bytes)
-			emb_err(name, "byte %llu: tensor '%.100s': data_offsets [%llu, "
+			emb_err(name, "byte %llu: tensor '%s': data_offsets [%llu, "
 			    "%llu] hold %llu bytes, its %s shape needs %llu",
-			    (unsigned long long)t->at, t->name,
+			    (unsigned long long)t->at, emb_quote(t->name),
 			    (unsigned long long)t->begin, (unsigned long long)t->end,
 			    (unsigned long long)(t->end - t->begin), t->dtype,
 			    (unsigned long long)bytes);
 		if (t->begin != pos)
-			emb_err(name, "byte %llu: tensor '%.100s': data_offsets [%llu, "
+			emb_err(name, "byte %llu: tensor '%s': data_offsets [%llu, "
 			    "%llu] %s the previous tensor's end at %llu",
-			    (unsigned long long)t->at, t->name,
+			    (unsigned long long)t->at, emb_quote(t->name),
 			    (unsigned long long)t->begin, (unsigned long long)t->end,
 			    t->begin < pos ? "overlap" : "leave a gap after",
 			    (unsigned long long)pos);
 		pos = t->end;
 		if (know_size && pos > datasize)
-			emb_err(name, "byte %llu: tensor '%.100s': data_offsets [%llu, "
+			emb_err(name, "byte %llu: tensor '%s': data_offsets [%llu, "
 			    "%llu] run past the end of the data (%llu bytes)",
-			    (unsigned long long)t->at, t->name,
+			    (unsigned long long)t->at, emb_quote(t->name),
 			    (unsigned long long)t->begin, (unsigned long long)t->end,
 			    (unsigned long long)datasize);
 	}
@@ -248,7 +249,8 @@ choose(struct st *st)
 		more += st->t[i].ndim >= 2;
 	}
 	if (want != NULL)
-		emb_err(st->j->name, "no tensor '%s' (--list shows them)", want);
+		emb_err(st->j->name, "no tensor '%s' (--list shows them)",
+		    emb_quote(want));
 	for (i = 0; i < st->n; i++)
 		if (two == 1 ? st->t[i].ndim == 2 : more == 1 && st->t[i].ndim >= 2)
 			pick = &st->t[i];
@@ -280,8 +282,9 @@ set_array(struct st *st, const struct tensor *t, struct array *a)
 	a->ndim = t->ndim;
 	memcpy(a->shape, t->shape, sizeof a->shape);
 	if (a->ndim >= 2 && a->dt.kind == 0)
-		emb_err(st->j->name, "byte %llu: tensor '%.100s': dtype %s is not "
-		    "supported", (unsigned long long)t->at, t->name, t->dtype);
+		emb_err(st->j->name, "byte %llu: tensor '%s': dtype %s is not "
+		    "supported", (unsigned long long)t->at, emb_quote(t->name),
+		    emb_quote(t->dtype));
 }
 
 static void
@@ -360,7 +363,7 @@ safetensors_read(struct job *j, struct input *in, int list)
 	j->tensor = emb_strdup(t->name);
 	keep_metadata(&st);
 	if (in_skip(in, t->begin) != t->begin)
-		emb_err(j->name, "byte %llu: truncated before tensor '%.100s'",
-		    (unsigned long long)in_tell(in), t->name);
+		emb_err(j->name, "byte %llu: truncated before tensor '%s'",
+		    (unsigned long long)in_tell(in), emb_quote(t->name));
 	array_extract(j, in, &a);
 }

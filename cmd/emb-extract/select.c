@@ -64,11 +64,7 @@ filter_match(struct job *j, const struct emb_frame *lab)
 static uint64_t
 hash(const char *s)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return emb_hash(s, strlen(s));
 }
 
 /* Rows whose first label is in the word list, in the list's order. */
@@ -123,8 +119,9 @@ filter_words(struct job *j, const struct emb_frame *lab)
 		if (slot[h] != i)
 			continue;
 		if (missing++ < 8 && len < 200)
-			len += snprintf(msg + len, sizeof msg - len, "%s'%.40s'",
-			    missing > 1 ? ", " : "", j->wordlist[i]);
+			len += snprintf(msg + len, sizeof msg - len, "%s'%s'",
+			    missing > 1 ? ", " : "", emb_quote_n(j->wordlist[i],
+			    strlen(j->wordlist[i]) < 40 ? strlen(j->wordlist[i]) : 40));
 	}
 	j->nsel = n;
 	if (missing > 0)

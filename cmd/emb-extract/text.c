@@ -23,13 +23,19 @@ struct text {
 	char	 firstmsg[40];
 };
 
-/* The next line into t->p..t->e; 0 at the end of the input. */
+/*
+ * The next line into t->p..t->e; 0 at the end of the input.  A line is as
+ * long as its word and its numbers can be, and no longer: until the first
+ * row tells the columns, as long as the most a stream can hold.
+ */
 static int
 next_line(struct text *t)
 {
-	size_t len;
+	size_t len, max;
 
-	if ((t->p = in_line(t->in, &len, t->line + 1)) == NULL)
+	max = (t->words ? MAX_WORD : 0) +
+	    (t->cols > 0 ? t->cols : EMB_MAX_COLS) * MAX_NUMBER;
+	if ((t->p = in_line(t->in, &len, t->line + 1, max)) == NULL)
 		return 0;
 	t->e = t->p + len;
 	t->line++;
@@ -53,27 +59,21 @@ empty_line(const struct text *t)
 	return 1;
 }
 
-/* A field for a message: at most 40 bytes, control bytes as '?'. */
+/* A field for a message: at most 40 bytes of it, quoted. */
 static const char *
-show(const char *s, const char *e, char *buf)
+show(const char *s, const char *e)
 {
 	size_t n = 0;
 
-	while (s < e && n < 40 && !blank(*s) && *s != ',' && *s != '\n') {
-		buf[n++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
-		s++;
-	}
-	if (n == 40)
-		buf[n++] = '.', buf[n++] = '.', buf[n++] = '.';
-	buf[n] = '\0';
-	return buf;
+	while (s + n < e && n < 40 && !blank(s[n]) && s[n] != ',' && s[n] != '\n')
+		n++;
+	return emb_quote_n(s, n);
 }
 
 static void __attribute__((noreturn))
 bad_value(struct text *t, const char *q, size_t k)
 {
-	char buf[48];
-	const char *s = show(q, t->e, buf);
+	const char *s = show(q, t->e);
 	float v;
 
 	if (parse_float(q, &v) != NULL && !isfinite(v)) {

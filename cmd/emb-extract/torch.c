@@ -226,7 +226,7 @@ read_pickle(struct ck *c, struct entry *e)
 	if (in->crc != e->crc)
 		emb_err(in->name, "CRC-32 is %08lx, the zip directory says %08lx",
 		    (unsigned long)in->crc, (unsigned long)e->crc);
-	snprintf(name, sizeof name, "%s: %s", c->j->name, e->name);
+	snprintf(name, sizeof name, "%s: %s", c->j->name, emb_quote(e->name));
 	c->pk.j = c->j;
 	c->pk.name = name;
 	c->pk.s = c->j->hdr;
@@ -263,8 +263,9 @@ choose(struct ck *c)
 {
 	const char *want = c->j->o->tensor;
 	struct ttensor *pick = NULL;
+	const char *nm;
 	size_t i, two = 0, n = 0;
-	char list[400];
+	char list[300 + 2 + 4 * 60 + 1];	/* names quoted, up to 4 bytes a byte */
 
 	for (i = 0; i < c->nt; i++) {
 		if (want != NULL && strcmp(tname(c, &c->t[i]), want) == 0)
@@ -282,10 +283,13 @@ choose(struct ck *c)
 		emb_err(c->j->name, "no floating-point tensor of two dimensions (-t "
 		    "names one, --list shows them)");
 	list[0] = '\0';
-	for (i = 0; i < c->nt && n < 300; i++)
-		if (c->t[i].ndim == 2 && is_float(&c->t[i]))
-			n += snprintf(list + n, sizeof list - n, "%s%.60s", n ? ", " : "",
-			    emb_quote(tname(c, &c->t[i])));
+	for (i = 0; i < c->nt && n < 300; i++) {
+		if (c->t[i].ndim != 2 || !is_float(&c->t[i]))
+			continue;
+		nm = tname(c, &c->t[i]);
+		n += snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
+		    emb_quote_n(nm, strlen(nm) < 60 ? strlen(nm) : 60));
+	}
 	emb_err(c->j->name, "%zu tensors of two dimensions, choose one with -t: %s%s",
 	    two, list, n >= 300 ? ", ..." : "");
 }
@@ -384,11 +388,14 @@ torch_read(struct job *j, struct input *in, int list)
 	char s[256];
 	size_t i, n;
 
-	if (in_fill(in, 4) < 4 || memcmp(in_ptr(in), "PK\3\4", 4) != 0)
+	if (in_fill(in, 4) >= 2 && memcmp(in_ptr(in), "\x80\x02", 2) == 0)
 		emb_err(j->name, "a PyTorch file in the legacy format of torch.save "
 		    "before 1.6: re-save it with a current torch");
+	if (in_avail(in) < 4 || memcmp(in_ptr(in), "PK\3\4", 4) != 0)
+		emb_err(j->name, "not a PyTorch checkpoint (no zip header)");
 	c.j = j;
-	in = spool_input(j, in);
+	if (!in->regular || in_compressed(in))
+		in = j->whole = in_spool(in);	/* the directory is at the end */
 	c.z.name = in->name;
 	c.z.in = in;
 	c.z.size = in->rawsize;

@@ -13,7 +13,7 @@
 #define MAX_VOCAB	(1u << 31)	/* bytes of a vocabulary file */
 
 struct vocab {
-	const char *path;
+	char	*path;
 	char	*text;
 	char	**tok;		/* by id; NULL: no token has it */
 	size_t	*len;
@@ -186,50 +186,84 @@ tokenizer_json(struct vocab *v, size_t size)
 	free(strs);
 }
 
-static void
-lines(struct vocab *v, size_t size)
+/* All of a tokenizer.json, the first n bytes of it already in v->text. */
+static size_t
+slurp(struct vocab *v, struct emb_input *in, size_t n, size_t cap)
 {
-	char *p = v->text, *end = p + size, *nl;
-	struct json js = { .name = v->path, .what = "vocabulary", .len = size };
-	size_t n;
+	size_t got;
 
-	while (p < end) {
-		nl = memchr(p, '\n', end - p);
-		n = (nl != NULL ? nl : end) - p;
-		p[n] = '\0';
-		if (n > 0 && p[n - 1] == '\r')
-			p[--n] = '\0';
-		set(v, v->n, p, n, &js);
-		p = nl != NULL ? nl + 1 : end;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= MAX_VOCAB)
+				emb_err(v->path, "a tokenizer.json of more than %u bytes",
+				    MAX_VOCAB);
+			v->text = emb_realloc(v->text, (cap *= 2) + 1, 1);
+		}
+		if ((got = emb_input_read(in, v->text + n, cap - n)) == 0)
+			break;
+		n += got;
 	}
+	v->text[n] = '\0';
+	return n;
+}
+
+/* One token a line, a label's length at most: the line number (from 0) is its id. */
+static void
+lines(struct vocab *v, struct emb_input *in)
+{
+	struct json js = { .name = v->path, .what = "vocabulary", .len = SIZE_MAX };
+	char *buf = NULL;
+	size_t cap = 0, n = 0, textcap = 0, i, *off = NULL;
+	long len;
+
+	while ((len = emb_input_line(in, &buf, &cap, EMB_MAX_LABEL)) >= 0) {
+		if (memchr(buf, '\0', len) != NULL)
+			emb_err(v->path, "line %ld: a token with a NUL byte",
+			    emb_input_lineno(in));
+		if (n + len + 1 > textcap) {
+			textcap = 2 * (n + len + 1);
+			v->text = emb_realloc(v->text, textcap, 1);
+		}
+		memcpy(v->text + n, buf, len + 1);
+		off = emb_realloc(off, v->n + 1, sizeof *off);
+		off[v->n] = n;
+		n += len + 1;
+		set(v, v->n, NULL, (size_t)len, &js);
+	}
+	for (i = 0; i < v->n; i++)
+		v->tok[i] = v->text + off[i];
+	free(off);
+	free(buf);
 }
 
 struct vocab *
 vocab_read(const char *path, int want_readable)
 {
-	struct input *in = in_open(path);
-	struct vocab *v = emb_alloc(1, sizeof *v);
-	size_t cap = 1 << 16, n = 0, got, i;
+	struct emb_input *in = emb_input_open(path);
+	struct vocab *v = emb_zalloc(1, sizeof *v);
+	size_t cap = 1 << 16, n, i;
 
-	memset(v, 0, sizeof *v);
-	v->path = path;
+	v->path = emb_strdup(emb_input_name(in));
+	path = v->path;
+	/* a look at the start: JSON, or lines */
 	v->text = emb_alloc(cap + 1, 1);
-	while ((got = in_read(in, v->text + n, cap - n)) > 0) {
-		n += got;
-		if (n == cap) {
-			if (cap >= MAX_VOCAB)
-				emb_err(path, "a vocabulary of more than %u bytes", MAX_VOCAB);
-			v->text = emb_realloc(v->text, (cap *= 2) + 1, 1);
-		}
-	}
-	v->text[n] = '\0';
-	in_close(in);
-	for (i = 0; i < n && strchr(" \t\r\n", v->text[i]) != NULL; i++)
-		;
-	if (i < n && v->text[i] == '{' && memchr(v->text, '\0', n) == NULL)
+	n = emb_input_read(in, v->text, cap);
+	i = n >= 3 && memcmp(v->text, "\357\273\277", 3) == 0 ? 3 : 0;
+	while (i < n && strchr(" \t\r\n", v->text[i]) != NULL)
+		i++;
+	if (i < n && v->text[i] == '{' && memchr(v->text, '\0', n) == NULL) {
+		n = slurp(v, in, n, cap);
+		if (memchr(v->text, '\0', n) != NULL)
+			emb_err(path, "a tokenizer.json with a NUL byte");
+		memset(v->text, ' ', i);	/* the byte-order mark */
 		tokenizer_json(v, n);
-	else
-		lines(v, n);
+	} else {
+		emb_input_unread(in, v->text, n);
+		free(v->text);
+		v->text = NULL;
+		lines(v, in);
+	}
+	emb_input_close(in);
 	v->style = STYLE_PLAIN;
 	if (want_readable)
 		v->style = readable_style(v->tok, v->len, v->n);
@@ -241,6 +275,7 @@ vocab_free(struct vocab *v)
 {
 	if (v == NULL)
 		return;
+	free(v->path);
 	free(v->text);
 	free(v->tok);
 	free(v->len);
@@ -254,7 +289,7 @@ vocab_labels(struct emb_frame *f, char *const *tok, const size_t *len, size_t n,
 {
 	static char *fields[] = { "token", "id" };
 	char num[24], *buf = NULL;
-	size_t r, k, cap = 0;
+	size_t r, k, m, cap = 0;
 
 	if (want_readable && style == STYLE_GUESS)
 		style = readable_style(tok, len, n);
@@ -268,7 +303,11 @@ vocab_labels(struct emb_frame *f, char *const *tok, const size_t *len, size_t n,
 		if (r < n && tok[r] != NULL) {
 			if (5 * len[r] + 1 > cap)
 				buf = emb_realloc(buf, cap = 5 * len[r] + 1, 1);
-			emb_label_add(f, buf, readable(tok[r], len[r], style, buf));
+			m = readable(tok[r], len[r], style, buf);
+			if (m > EMB_MAX_LABEL)
+				emb_err(name, "token %zu: %zu bytes, more than the %d a "
+				    "label may have", r, m, EMB_MAX_LABEL);
+			emb_label_add(f, buf, m);
 		} else {
 			emb_label_add(f, num, k);
 		}

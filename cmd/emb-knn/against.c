@@ -249,8 +249,9 @@ check_same_rows(const struct emb_frame *map, const char *mapname,
 		a = emb_label(map, i, 0);
 		b = emb_label(ref, i, field);
 		if (strcmp(a, b) != 0)
-			emb_err(refname, "row %zu is '%.40s', but '%.40s' in the map (%s)",
-			    i, b, a, mapname);
+			emb_err(refname, "row %zu is '%s', but '%s' in the map (%s)",
+			    i, emb_quote_n(b, strnlen(b, 40)),
+			    emb_quote_n(a, strnlen(a, 40)), mapname);
 	}
 }
 
@@ -351,7 +352,7 @@ score_against(const struct opts *o)
 			cls = classes(&ref, field, &ncls);
 		else
 			emb_err(mapname, "no label field '%s' here or in %s",
-			    o->classfield, o->against);
+			    emb_quote(o->classfield), o->against);
 	}
 	m = o->sample && o->sample < n ? o->sample : n;
 	rows = sample_rows(n, m, o->knn.seed);

@@ -7,12 +7,10 @@
  * best of the top five by 3CosAdd, the three question words left out, that
  * is not one of them in upper case.
  */
-#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include <cblas.h>
 
@@ -21,6 +19,7 @@
 #define BATCH	64	/* questions scored by one sgemm, at most */
 #define SCORES	(1 << 23)	/* scores a thread holds, at most (unless BATCH is 1) */
 #define TOPN	5	/* gensim looks at this many answers */
+#define MAX_LINE (4 * (EMB_MAX_LABEL + 1))	/* four words of a question, at most */
 
 struct question {
 	int32_t	a, b, c, want;	/* rows (first of their upper-case word) */
@@ -104,46 +103,25 @@ parse_line(struct eval *e, char *line, size_t len, size_t lineno)
 	e->sec[e->nsec - 1].seen++;
 }
 
+/* Plain or gzipped, through lib's input layer: a cut gzip stream is an error. */
 static void
 read_questions(struct eval *e)
 {
-	gzFile gz;
+	struct emb_input *in;
 	char *line = NULL;
-	size_t cap = 4096, len, lineno = 0;
-	int c, zerr;
+	size_t cap = 0;
+	long len;
 
 	if (strcmp(e->path, "-") == 0)
 		emb_err(NULL, "--analogies: the questions cannot come from stdin");
-	if ((gz = gzopen(e->path, "rb")) == NULL)
-		emb_err(e->path, "%s", errno ? strerror(errno) : "out of memory");
-	line = emb_alloc(cap, 1);
-	for (;;) {
-		len = 0;
-		while ((c = gzgetc(gz)) != -1 && c != '\n') {
-			if (len + 1 >= cap) {
-				if (cap >= 1 << 20)
-					emb_err(e->path, "line %zu: longer than 1 MB", lineno + 1);
-				cap *= 2;
-				line = emb_realloc(line, cap, 1);
-			}
-			if (c == '\0')
-				emb_err(e->path, "line %zu: a NUL byte", lineno + 1);
-			line[len++] = (char)c;
-		}
-		if (c == -1) {
-			gzerror(gz, &zerr);
-			if (zerr != Z_OK && zerr != Z_BUF_ERROR)
-				emb_err(e->path, "%s", gzerror(gz, &zerr));
-			if (len == 0)
-				break;
-		}
-		line[len] = '\0';
-		parse_line(e, line, len, ++lineno);
-		if (c == -1)
-			break;
+	in = emb_input_open(e->path);
+	while ((len = emb_input_line(in, &line, &cap, MAX_LINE)) >= 0) {
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			emb_err(e->path, "line %ld: a NUL byte", emb_input_lineno(in));
+		parse_line(e, line, (size_t)len, (size_t)emb_input_lineno(in));
 	}
 	free(line);
-	gzclose(gz);
+	emb_input_close(in);
 }
 
 /* The upper-case word of every row of the vocabulary, its first row kept. */
@@ -284,7 +262,7 @@ evaluate_analogies(const struct opts *o)
 		emb_err(name, "no labels to look words up in");
 	field = o->field ? emb_field_index(&f, o->field) : 0;
 	if (field < 0)
-		emb_err(name, "no label field '%s'", o->field);
+		emb_err(name, "no label field '%s'", emb_quote(o->field));
 	n = o->vocab && o->vocab < f.rows ? o->vocab : f.rows;
 	if (knn_bad_row(f.data, n, f.cols) < n)
 		check_finite(name, &f);

@@ -36,8 +36,8 @@ check_finite(const char *name, const struct emb_frame *f)
 		return;
 	label = emb_label(f, bad, 0);
 	if (label != NULL)
-		emb_err(name, "row %zu ('%.40s') has a NaN, infinite or too large value",
-		    bad, label);
+		emb_err(name, "row %zu ('%s') has a NaN, infinite or too large value",
+		    bad, emb_quote_n(label, strnlen(label, 40)));
 	emb_err(name, "row %zu has a NaN, infinite or too large value", bad);
 }
 

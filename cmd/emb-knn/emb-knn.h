@@ -51,7 +51,6 @@ void	top_scores(const float *s, size_t n, size_t m, int32_t *idx);	/* m largest,
 
 /* text.c: words as Python's str.upper() and str.split() see them */
 size_t	 text_char(const char *s, const char *end, int *space);	/* its bytes */
-size_t	 text_space(const char *s, const char *end);	/* bytes of a space at s, or 0 */
 size_t	 text_words(const char *s, const char *end, const char **w, size_t *len,
 	    size_t max);	/* split as str.split(); max + 1: more than max words */
 char	*text_upper(const char *s, size_t len);		/* a new string */

@@ -85,107 +85,106 @@ check_modes(const struct opts *o, const char *graphopt, const char *textopt,
 		misplaced("--cosmul", "-a and --analogies");
 }
 
-int
-main(int argc, char *argv[])
+/* The command line into o; a usage error exits 2. */
+static void
+parse_options(int argc, char *argv[], struct opts *o)
 {
-	struct opts o;
 	const char *graphopt = NULL, *textopt = NULL, *againstopt = NULL;
 	int c;
 
-	emb_init(argv[0]);
-	memset(&o, 0, sizeof o);
-	knn_opts_init(&o.knn);
-	o.knn.progress = 1;
+	memset(o, 0, sizeof *o);
+	knn_opts_init(&o->knn);
+	o->knn.progress = 1;
 	while ((c = getopt_long(argc, argv, "a:f:hj:k:m:n:q:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			push(&o.analogies, &o.nanalogies, optarg);
+			push(&o->analogies, &o->nanalogies, optarg);
 			break;
 		case 'f':
-			o.field = optarg;
+			o->field = optarg;
 			textopt = "-f";
 			break;
 		case 'h':
 			emb_help(SYNOPSIS);
 		case 'j':
-			o.knn.threads = (int)emb_parse_int(optarg, 1, 1024, "-j");
+			o->knn.threads = (int)emb_parse_int(optarg, 1, 1024, "-j");
 			break;
 		case 'k':
-			o.k = (size_t)emb_parse_int(optarg, 1, EMB_MAX_K, "-k");
+			o->k = (size_t)emb_parse_int(optarg, 1, EMB_MAX_K, "-k");
 			break;
 		case 'm':
-			if (knn_metric_parse(optarg, &o.metric) != 0)
+			if (knn_metric_parse(optarg, &o->metric) != 0)
 				emb_err(NULL, "-m: unknown metric '%s' (euclidean, cosine, dot)",
-				    optarg);
-			o.metric_set = 1;
+				    emb_quote(optarg));
+			o->metric_set = 1;
 			break;
 		case 'n':
-			o.vocab = (size_t)emb_parse_int(optarg, 1, EMB_MAX_ROWS, "-n");
+			o->vocab = (size_t)emb_parse_int(optarg, 1, EMB_MAX_ROWS, "-n");
 			textopt = "-n";
 			break;
 		case 'q':
-			push(&o.queries, &o.nqueries, optarg);
+			push(&o->queries, &o->nqueries, optarg);
 			break;
 		case 'v':
 			emb_verbose = 1;
 			break;
 		case OPT_AGAINST:
-			o.against = optarg;
+			o->against = optarg;
 			break;
 		case OPT_ANALOGIES:
-			o.questions = optarg;
+			o->questions = optarg;
 			break;
 		case OPT_APPROX:
-			o.knn.method = KNN_NNDESCENT;
+			o->knn.method = KNN_NNDESCENT;
 			graphopt = "--approx";
 			break;
 		case OPT_CANDIDATES:
-			o.knn.candidates = (size_t)emb_parse_int(optarg, 1, 64, "--candidates");
+			o->knn.candidates = (size_t)emb_parse_int(optarg, 1, 64, "--candidates");
 			graphopt = "--candidates";
 			break;
 		case OPT_CLASS:
-			o.classfield = optarg;
+			o->classfield = optarg;
 			againstopt = "--class";
 			break;
 		case OPT_COSMUL:
-			o.cosmul = 1;
+			o->cosmul = 1;
 			break;
 		case OPT_DELTA:
-			o.knn.delta = emb_parse_double(optarg, 0, 1, "--delta");
+			o->knn.delta = emb_parse_double(optarg, 0, 1, "--delta");
 			graphopt = "--delta";
 			break;
 		case OPT_EXACT:
-			o.knn.method = KNN_EXACT;
+			o->knn.method = KNN_EXACT;
 			graphopt = "--exact";
 			break;
 		case OPT_ITERS:
-			o.knn.iters = (size_t)emb_parse_int(optarg, 1, 1000, "--iters");
+			o->knn.iters = (size_t)emb_parse_int(optarg, 1, 1000, "--iters");
 			graphopt = "--iters";
 			break;
 		case OPT_LEAF:
-			o.knn.leaf_size = (size_t)emb_parse_int(optarg, 2, 4096, "--leaf-size");
+			o->knn.leaf_size = (size_t)emb_parse_int(optarg, 2, 4096, "--leaf-size");
 			graphopt = "--leaf-size";
 			break;
 		case OPT_QUIET:
 			emb_verbose = -1;
 			break;
 		case OPT_RECALL:
-			o.recall = (size_t)emb_parse_int(optarg, 1, EMB_MAX_ROWS, "--recall");
+			o->recall = (size_t)emb_parse_int(optarg, 1, EMB_MAX_ROWS, "--recall");
 			graphopt = "--recall";
 			break;
 		case OPT_SAMPLE:
-			o.sample = (size_t)emb_parse_int(optarg, 1, EMB_MAX_ROWS, "--sample");
+			o->sample = (size_t)emb_parse_int(optarg, 1, EMB_MAX_ROWS, "--sample");
 			againstopt = "--sample";
 			break;
 		case OPT_SEARCH:
-			o.knn.search = (size_t)emb_parse_int(optarg, 1, EMB_MAX_K, "--search");
+			o->knn.search = (size_t)emb_parse_int(optarg, 1, EMB_MAX_K, "--search");
 			graphopt = "--search";
 			break;
 		case OPT_SEED:
-			o.knn.seed = (uint64_t)emb_parse_int(optarg, 0, INT64_MAX, "--seed");
+			o->knn.seed = (uint64_t)emb_parse_int(optarg, 0, INT64_MAX, "--seed");
 			break;
 		case OPT_TREES:
-			o.knn.trees = (size_t)emb_parse_int(optarg, 1, 1024, "--trees");
+			o->knn.trees = (size_t)emb_parse_int(optarg, 1, 1024, "--trees");
 			graphopt = "--trees";
 			break;
 		default:
@@ -194,9 +193,17 @@ main(int argc, char *argv[])
 	}
 	if (argc - optind > 1)
 		emb_usage(SYNOPSIS);
-	o.input = optind < argc ? argv[optind] : NULL;
-	check_modes(&o, graphopt, textopt, againstopt);
+	o->input = optind < argc ? argv[optind] : NULL;
+	check_modes(o, graphopt, textopt, againstopt);
+}
 
+int
+main(int argc, char *argv[])
+{
+	struct opts o;
+
+	emb_init(argv[0]);
+	parse_options(argc, argv, &o);
 	if (o.against != NULL)
 		score_against(&o);
 	else if (o.questions != NULL)

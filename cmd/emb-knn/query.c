@@ -24,7 +24,7 @@ vocab_open(struct vocab *v, const struct emb_frame *f, const struct opts *o)
 		emb_err(v->name, "no labels to look words up in");
 	v->field = o->field ? emb_field_index(f, o->field) : 0;
 	if (v->field < 0)
-		emb_err(v->name, "no label field '%s'", o->field);
+		emb_err(v->name, "no label field '%s'", emb_quote(o->field));
 	v->n = o->vocab && o->vocab < f->rows ? o->vocab : f->rows;
 	v->metric = o->metric_set ? o->metric : KNN_COSINE;
 	if (knn_bad_row(f->data, v->n, f->cols) < v->n)
@@ -40,8 +40,9 @@ lookup(const struct vocab *v, const char *word)
 		if (strcmp(emb_label(v->f, i, v->field), word) == 0)
 			return i;
 	if (v->n < v->f->rows)
-		emb_err(v->name, "no row labelled '%s' in the first %zu", word, v->n);
-	emb_err(v->name, "no row labelled '%s'", word);
+		emb_err(v->name, "no row labelled '%s' in the first %zu", emb_quote(word),
+		    v->n);
+	emb_err(v->name, "no row labelled '%s'", emb_quote(word));
 }
 
 static void
@@ -89,7 +90,8 @@ analogy(const struct vocab *v, const float *U, const char *arg, size_t k,
 	int32_t *top;
 
 	if (text_words(arg, arg + strlen(arg), w, len, 3) != 3)
-		emb_err(NULL, "-a '%s': an analogy is three words, a b c", arg);
+		emb_err(NULL, "-a '%s': an analogy is three words, a b c",
+		    emb_quote(arg));
 	for (i = 0; i < 3; i++)
 		word[i] = emb_strndup(w[i], len[i]);
 	top = emb_alloc(k + 3, sizeof *top);

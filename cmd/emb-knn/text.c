@@ -87,7 +87,7 @@ text_char(const char *s, const char *end, int *space)
 	return len;
 }
 
-size_t
+static size_t
 text_space(const char *s, const char *end)
 {
 	int space;

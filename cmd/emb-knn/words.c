@@ -1,4 +1,4 @@
-/* A table from words to rows: open addressing, FNV-1a. */
+/* A table from words to rows: open addressing on emb_hash. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,16 +15,6 @@ struct words {
 	size_t		 n;
 };
 
-static uint64_t
-fnv(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
 struct words *
 words_new(size_t n)
 {
@@ -39,7 +29,7 @@ words_new(size_t n)
 static struct slot *
 find(const struct words *w, const char *s)
 {
-	size_t i = fnv(s) & (w->cap - 1);
+	size_t i = emb_hash(s, strlen(s)) & (w->cap - 1);
 
 	while (w->slots[i].word != NULL && strcmp(w->slots[i].word, s) != 0)
 		i = (i + 1) & (w->cap - 1);

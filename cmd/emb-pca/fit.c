@@ -5,16 +5,72 @@
  * The rows are shifted by the mean of the first chunk before any product,
  * so that a large common offset cannot swamp the variance; a chunk's
  * products are summed in float by OpenBLAS, and the chunks' sums in double.
+ *
+ * OpenBLAS runs single-threaded (main() says so); the products are split
+ * here into tiles of fixed shape, one BLAS call each, spread over the -j
+ * threads.  Every output value is then made by the same call whatever the
+ * number of threads, so the output bytes do not depend on it.
  */
 #include <cblas.h>
 #include <float.h>
 #include <lapacke.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pca.h"
+
+#define TILE	128	/* columns (of the covariance, of z) in one product tile */
+#define ROWBLOCK 256	/* rows in one product tile */
+
+static size_t
+min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The upper triangle of X'X (X: c x d) times unscale, added to cov (d x d,
+ * double), a tile at a time: each tile by one single-threaded OpenBLAS call
+ * into the thread's own buffer, then summed into its own part of cov.
+ */
+static void
+gram_add(const float *X, size_t c, size_t d, double unscale, double *cov)
+{
+	size_t nt = (d + TILE - 1) / TILE;
+	long t, ntiles = (long)(nt * (nt + 1) / 2);
+
+#pragma omp parallel num_threads(pca_threads)
+	{
+		float *part = emb_alloc(TILE * TILE, sizeof *part);
+
+#pragma omp for schedule(dynamic, 1)
+		for (t = 0; t < ntiles; t++) {
+			size_t bi = 0, r = (size_t)t, i0, j0, ni, nj, a, b;
+
+			while (r >= nt - bi)
+				r -= nt - bi++;
+			i0 = bi * TILE;
+			j0 = (bi + r) * TILE;
+			ni = min(TILE, d - i0);
+			nj = min(TILE, d - j0);
+			if (r == 0)
+				cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, ni, c,
+				    1.0f, X + i0, d, 0.0f, part, TILE);
+			else
+				cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, ni,
+				    nj, c, 1.0f, X + i0, d, X + j0, d, 0.0f, part, TILE);
+			for (a = 0; a < ni; a++) {
+				double *row = cov + (i0 + a) * d + j0;
+				for (b = r == 0 ? a : 0; b < nj; b++)
+					row[b] += part[a * TILE + b] * unscale;
+			}
+		}
+		free(part);
+	}
+}
 
 /* Running sums over the shifted rows. */
 struct moments {
@@ -141,23 +197,16 @@ covariance(struct model *m, struct source *s, int center, double *mean)
 	struct moments mo;
 	size_t d = s->cols, n = s->rows, c, i, j, l;
 	double *cov, unscale;
-	float *part;
 	const float *x;
 
 	moments_init(&mo, s, center);
 	cov = emb_zalloc(emb_mul(d, d), sizeof *cov);
-	part = emb_alloc(emb_mul(d, d), sizeof *part);
 	source_begin(s, "covariance");
 	for (i = 0; (c = source_next(s, &x)) > 0; i++) {
 		unscale = shifted(&mo, x, c, i == 0, 1);
-		cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, d, c, 1.0f,
-		    mo.xs, d, 0.0f, part, d);
-		for (j = 0; j < d; j++)
-			for (l = j; l < d; l++)
-				cov[j * d + l] += part[j * d + l] * unscale;
+		gram_add(mo.xs, c, d, unscale, cov);
 	}
 	source_end(s);
-	free(part);
 	m->total = moments_finish(&mo, mean);
 	for (j = 0; j < d; j++) {
 		for (l = j; l < d; l++)
@@ -237,6 +286,33 @@ struct sketch {
 	double	*mq;		/* the mean times q */
 };
 
+/* t = X q, then zf = X' t, for a chunk X of c rows, tile by tile. */
+static void
+sketch_products(struct sketch *sk, const float *X, size_t c)
+{
+	size_t d = sk->d, l = sk->l;
+	long b, nrb = (long)((c + ROWBLOCK - 1) / ROWBLOCK);
+	long ncb = (long)((d + TILE - 1) / TILE);
+
+#pragma omp parallel num_threads(pca_threads)
+	{
+#pragma omp for schedule(dynamic, 1)
+		for (b = 0; b < nrb; b++) {
+			size_t r0 = (size_t)b * ROWBLOCK;
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+			    min(ROWBLOCK, c - r0), l, d, 1.0f, X + r0 * d, d, sk->qf, l,
+			    0.0f, sk->t + r0 * l, l);
+		}
+#pragma omp for schedule(dynamic, 1)
+		for (b = 0; b < ncb; b++) {
+			size_t j0 = (size_t)b * TILE;
+			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
+			    min(TILE, d - j0), l, c, 1.0f, X + j0, d, sk->t, l, 0.0f,
+			    sk->zf + j0 * l, l);
+		}
+	}
+}
+
 /*
  * z = C q in one pass over the rows, C = (Xs'Xs - n m m') / (n - 1) for the
  * shifted rows Xs and their mean m; the first pass also finds the mean.
@@ -256,10 +332,7 @@ multiply(struct sketch *sk, struct moments *mo, struct source *s, int first,
 	source_begin(s, what);
 	for (i = 0; (c = source_next(s, &x)) > 0; i++) {
 		unscale = shifted(mo, x, c, first && i == 0, first);
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, c, l, d, 1.0f,
-		    mo->xs, d, sk->qf, l, 0.0f, sk->t, l);
-		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, l, c, 1.0f,
-		    mo->xs, d, sk->t, l, 0.0f, sk->zf, l);
+		sketch_products(sk, mo->xs, c);
 		for (j = 0; j < d * l; j++)
 			sk->z[j] += sk->zf[j] * unscale;
 	}

@@ -1,9 +1,13 @@
 /* emb-pca: principal components of every points frame, exact or randomized. */
+#include <cblas.h>
 #include <errno.h>
 #include <getopt.h>
+#include <omp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "pca.h"
 
@@ -22,6 +26,27 @@ static const struct option longopts[] = {
 	{ "whiten",		no_argument,		NULL,	OPT_WHITEN },
 	{ NULL,			0,			NULL,	0 }
 };
+
+int pca_threads;
+
+/* --save writes here, beside the model's name, and renames it at the end. */
+static char *save_tmp;
+
+static void
+remove_save_tmp(void)
+{
+	if (save_tmp != NULL)
+		unlink(save_tmp);
+}
+
+static void
+remove_save_tmp_and_die(int sig)
+{
+	if (save_tmp != NULL)
+		unlink(save_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 /* What carries over from one operand to the next. */
 struct run {
@@ -51,10 +76,13 @@ parse_options(int argc, char *argv[], struct options *o)
 	o->oversamples = 10;
 	o->power_iterations = -1;
 	o->seed = 1;
-	while ((c = getopt_long(argc, argv, "hk:m:qv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj:k:m:qv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			emb_help(SYNOPSIS);
+		case 'j':
+			pca_threads = (int)emb_parse_int(optarg, 1, 1024, "-j");
+			break;
 		case 'k':
 			o->k = emb_parse_int(optarg, 1, EMB_MAX_COLS, "-k");
 			fitting = "-k";
@@ -68,7 +96,7 @@ parse_options(int argc, char *argv[], struct options *o)
 				o->method = RANDOMIZED;
 			else
 				emb_err(NULL, "-m: unknown method '%s' (auto, exact or "
-				    "randomized)", optarg);
+				    "randomized)", emb_quote(optarg));
 			fitting = "-m";
 			break;
 		case 'q':
@@ -130,6 +158,10 @@ parse_options(int argc, char *argv[], struct options *o)
 		conflict("--variance needs the exact method");
 	if (!o->k && !(o->variance > 0))
 		o->k = 2;
+	if (pca_threads == 0)
+		pca_threads = omp_get_max_threads();
+	/* the products are split into threads by fit.c, in a fixed way */
+	openblas_set_num_threads(1);
 }
 
 /* Refuse to overwrite an input with the model before reading it. */
@@ -137,7 +169,8 @@ static void
 open_save(struct run *run, char **operands, int n)
 {
 	struct stat sv, st;
-	int i;
+	mode_t mask;
+	int i, fd;
 
 	if (stat(run->opt.save, &sv) == 0)
 		for (i = 0; i <= n; i++) {
@@ -148,8 +181,34 @@ open_save(struct run *run, char **operands, int n)
 				emb_err(run->opt.save, "is an input; --save would "
 				    "overwrite it");
 		}
-	if ((run->save = fopen(run->opt.save, "w")) == NULL)
+	save_tmp = emb_alloc(strlen(run->opt.save) + 8, 1);
+	sprintf(save_tmp, "%s.XXXXXX", run->opt.save);
+	if ((fd = mkstemp(save_tmp)) < 0) {
+		free(save_tmp);
+		save_tmp = NULL;
 		emb_err(run->opt.save, "%s", strerror(errno));
+	}
+	atexit(remove_save_tmp);
+	signal(SIGHUP, remove_save_tmp_and_die);
+	signal(SIGINT, remove_save_tmp_and_die);
+	signal(SIGPIPE, remove_save_tmp_and_die);
+	signal(SIGTERM, remove_save_tmp_and_die);
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || (run->save = fdopen(fd, "w")) == NULL)
+		emb_err(run->opt.save, "%s", strerror(errno));
+}
+
+/* The model is complete: give it its name. */
+static void
+close_save(struct run *run)
+{
+	if (fclose(run->save) != 0)
+		emb_err(run->opt.save, "%s", strerror(errno));
+	if (rename(save_tmp, run->opt.save) != 0)
+		emb_err(run->opt.save, "%s", strerror(errno));
+	free(save_tmp);
+	save_tmp = NULL;
 }
 
 static void
@@ -301,11 +360,11 @@ main(int argc, char *argv[])
 		else
 			fit_buffered(&run, &in);
 	}
-	if (run.save != NULL && fclose(run.save) != 0)
-		emb_err(run.opt.save, "%s", strerror(errno));
+	emb_close_stdout();
+	if (run.save != NULL)
+		close_save(&run);
 	for (i = 0; i < run.napplied; i++)
 		model_free(&run.applied[i]);
 	free(run.applied);
-	emb_close_stdout();
 	return 0;
 }

@@ -14,6 +14,8 @@
 
 #include "pca.h"
 
+#define PROJECT_BLOCK	256	/* rows projected by one BLAS call */
+
 static const char *const fields[] = {
 	"name", "explained_variance", "explained_variance_ratio"
 };
@@ -265,6 +267,39 @@ model_report(const struct model *m, const char *name, int frame)
 	}
 }
 
+/* The input's metadata and this program's must fit in one header, emb(5). */
+static void
+check_room(const struct model *m, const struct source *s, const struct emb_frame *in,
+    const char *applied)
+{
+	size_t kept = 0, added, i;
+
+	for (i = 0; i < in->nmeta; i++)
+		kept += strncmp(in->meta[i].key, "pca.", 4) != 0 &&
+		    strcmp(in->meta[i].key, "reducer") != 0;
+	added = 7 + (m->method == RANDOMIZED ? 3 : 0) + (applied != NULL);
+	if (kept + added > EMB_MAX_META)
+		emb_err(input_label(s->in), "frame %d: %zu metadata entries, and PCA "
+		    "adds %zu: more than the %d of a header", s->frame, kept, added,
+		    EMB_MAX_META);
+}
+
+/* y = xs components' for c rows, a fixed block of rows per BLAS call. */
+static void
+project_rows(const struct model *m, const float *xs, size_t c, float *y)
+{
+	size_t d = m->cols, k = m->k;
+	long b, nb = (long)((c + PROJECT_BLOCK - 1) / PROJECT_BLOCK);
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(pca_threads)
+	for (b = 0; b < nb; b++) {
+		size_t r0 = (size_t)b * PROJECT_BLOCK;
+		size_t nr = c - r0 < PROJECT_BLOCK ? c - r0 : PROJECT_BLOCK;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nr, k, d, 1.0f,
+		    xs + r0 * d, d, m->components, d, 0.0f, y + r0 * k, k);
+	}
+}
+
 /*
  * Write the header and projected rows of the points frame in; its labels
  * are the caller's to copy.  The fit's output and --apply's go through here
@@ -279,6 +314,7 @@ project(const struct model *m, struct source *s, const struct emb_frame *in,
 	const float *x;
 	float *xs, *y;
 
+	check_room(m, s, in, applied);
 	memset(&out, 0, sizeof out);
 	out.kind = EMB_POINTS;
 	out.rows = in->rows;
@@ -303,8 +339,7 @@ project(const struct model *m, struct source *s, const struct emb_frame *in,
 		for (i = 0; i < c; i++)
 			for (j = 0; j < d; j++)
 				xs[i * d + j] = x[i * d + j] - m->mean[j];
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, c, k, d, 1.0f,
-		    xs, d, m->components, d, 0.0f, y, k);
+		project_rows(m, xs, c, y);
 		for (i = 0; i < c; i++)
 			for (j = 0; j < k; j++) {
 				y[i * k + j] *= m->scale[j];

@@ -4,7 +4,7 @@
 
 #include "emb.h"
 
-#define SYNOPSIS "emb-pca [-hqv] [-k k | --variance F] [-m method] [--no-center] " \
+#define SYNOPSIS "emb-pca [-hqv] [-j threads] [-k k | --variance F] [-m method] [--no-center] " \
 	"[--oversamples n] [--power-iterations n] [--seed n] [--whiten] " \
 	"[--apply model | --save model] [file ...]"
 
@@ -70,6 +70,9 @@ struct source {
 	int		 passes;	/* passes begun */
 	const char	*what;		/* for the progress meter */
 };
+
+/* main.c: -j, the threads the products are spread over */
+extern int pca_threads;
 
 /* input.c */
 void	 input_init(struct input *, const char *name);

@@ -214,7 +214,8 @@ parse_arrows(struct labelset *ls, const struct view *v, const char *spec)
 		end = p + strcspn(p, ",");
 		gt = memchr(p, '>', end - p);
 		if (gt == NULL)
-			emb_err(NULL, "--arrows: '%.*s' is not FROM>TO", (int)(end - p > 60 ? 60 : end - p), p);
+			emb_err(NULL, "--arrows: '%s' is not FROM>TO",
+			    emb_quote_n(p, end - p > 60 ? 60 : (size_t)(end - p)));
 		a = p;
 		alen = gt - p;
 		b = gt + 1;
@@ -222,7 +223,8 @@ parse_arrows(struct labelset *ls, const struct view *v, const char *spec)
 		trim(&a, &alen);
 		trim(&b, &blen);
 		if (alen == 0 || blen == 0 || memchr(b, '>', blen) != NULL)
-			emb_err(NULL, "--arrows: '%.*s' is not FROM>TO", (int)(end - p > 60 ? 60 : end - p), p);
+			emb_err(NULL, "--arrows: '%s' is not FROM>TO",
+			    emb_quote_n(p, end - p > 60 ? 60 : (size_t)(end - p)));
 		if (ls->narrows == cap) {
 			cap = cap ? 2 * cap : 8;
 			ls->arrow = emb_realloc(ls->arrow, cap, sizeof *ls->arrow);

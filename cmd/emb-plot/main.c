@@ -10,11 +10,13 @@
 #define SYNOPSIS "emb-plot [-h] [-c field] [-L n | all] [-o file] [-s WxH] [-T terminal] " \
 	"[-x col] [-y col] [-z col] [--all-labels] [--animate] [--arrows from>to,...] " \
 	"[--density] [--highlight regex] [--jsdir dir] [--label-field field] " \
-	"[--label-match regex] [--path] [--title text] [--view rot,tilt] [file ...]"
+	"[--label-match regex] [--matrix] [--path] [--similarity] [--title text] " \
+	"[--view rot,tilt] [file ...]"
 
 enum {
 	OPT_ALL_LABELS = 256, OPT_ANIMATE, OPT_ARROWS, OPT_DENSITY, OPT_HIGHLIGHT,
-	OPT_JSDIR, OPT_LABEL_FIELD, OPT_LABEL_MATCH, OPT_PATH, OPT_TITLE, OPT_VIEW,
+	OPT_JSDIR, OPT_LABEL_FIELD, OPT_LABEL_MATCH, OPT_MATRIX, OPT_PATH, OPT_SIMILARITY,
+	OPT_TITLE, OPT_VIEW,
 };
 
 static const struct option longopts[] = {
@@ -27,7 +29,9 @@ static const struct option longopts[] = {
 	{ "jsdir",       required_argument, NULL, OPT_JSDIR },
 	{ "label-field", required_argument, NULL, OPT_LABEL_FIELD },
 	{ "label-match", required_argument, NULL, OPT_LABEL_MATCH },
+	{ "matrix",      no_argument,       NULL, OPT_MATRIX },
 	{ "path",        no_argument,       NULL, OPT_PATH },
+	{ "similarity",  no_argument,       NULL, OPT_SIMILARITY },
 	{ "title",       required_argument, NULL, OPT_TITLE },
 	{ "view",        required_argument, NULL, OPT_VIEW },
 	{ NULL, 0, NULL, 0 },
@@ -130,6 +134,13 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case OPT_LABEL_MATCH:
 			o->label_match = optarg;
 			break;
+		case OPT_MATRIX:
+		case OPT_SIMILARITY:
+			c = c == OPT_MATRIX ? HEAT_MATRIX : HEAT_SIMILARITY;
+			if (o->heatmap && o->heatmap != c)
+				conflict("--similarity and --matrix are two pictures: one at a time");
+			o->heatmap = c;
+			break;
 		case OPT_PATH:
 			o->path = 1;
 			break;
@@ -159,6 +170,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		conflict("--density colours by point count; it cannot go with -c");
 	if (o->jsdir != NULL && o->term->id != T_HTML)
 		conflict("--jsdir is for -T html");
+	if (o->heatmap)
+		heatmap_opts(o);
 	if (o->term->cells && o->width > 1000)
 		emb_err(NULL, "-s: dumb output is at most 1000 characters wide");
 	term_size(o);
@@ -319,25 +332,42 @@ main(int argc, char *argv[])
 	struct view v;
 	size_t nframes, i;
 	char *title, *ft;
-	static char outbuf[1 << 20];
+	char *script;
+	size_t scriptlen;
+	FILE *fp;
 
 	emb_init(argv[0]);
 	parse_opts(&o, argc, argv);
 	frames = read_input(argc - optind, argv + optind, &o, &nframes);
+	if (o.heatmap) {
+		heatmap_main(&o, &frames[nframes - 1]);
+		free(frames);
+		return 0;
+	}
 	pick_columns(&o, &frames[nframes - 1]);
 	colour_setup(&c, &o, &frames[nframes - 1]);
 	title = o.title != NULL ? emb_strdup(o.title) : title_from_meta(&frames[nframes - 1]);
 
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-	script_begin(stdout, &o);
+	/*
+	 * The script is made in memory and written only when it is whole: an
+	 * error found on the way leaves stdout empty, so that "| gnuplot" does
+	 * not open (and empty) the output file.
+	 */
+	if ((fp = open_memstream(&script, &scriptlen)) == NULL)
+		emb_err(NULL, "out of memory");
+	script_begin(fp, &o);
 	for (i = 0; i < nframes; i++) {
 		view_init(&v, &o, &frames[i]);
 		ft = o.animate ? frame_title(title, &frames[i], i, nframes) : NULL;
-		script_frame(stdout, &o, &v, &c, ft ? ft : title, o.animate ? (int)i + 1 : 0);
+		script_frame(fp, &o, &v, &c, ft ? ft : title, o.animate ? (int)i + 1 : 0);
 		free(ft);
 		free(v.p);
 	}
-	script_end(stdout, &o);
+	script_end(fp, &o);
+	if (fclose(fp) != 0)
+		emb_err(NULL, "out of memory");
+	emb_fwrite(script, scriptlen, stdout);
+	free(script);
 	emb_close_stdout();
 
 	for (i = 0; i < nframes; i++)

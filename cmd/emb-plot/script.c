@@ -345,7 +345,13 @@ plot_command(FILE *fp, struct picture *pic)
 
 	if (o->density) {
 		element(fp, pic);
-		emb_printf(fp, "$density%s using 1:2:3 with image notitle", pic->suffix);
+		/*
+		 * The canvas terminal would write the image to gp_image_01.png
+		 * in the current directory and link it from the page; as
+		 * rectangles it is drawn inside the page.
+		 */
+		emb_printf(fp, "$density%s using 1:2:3 with image%s notitle", pic->suffix,
+		    o->term->id == T_HTML ? " pixels" : "");
 	}
 	if (o->path) {
 		element(fp, pic);

@@ -245,8 +245,5 @@ gp_string(FILE *fp, const char *s)
 void
 safe_err(const char *fmt, const char *s)
 {
-	char buf[4 * 300 + 8];
-
-	text_clean(buf, sizeof buf, s, 300, 0);
-	emb_err(NULL, fmt, buf);
+	emb_err(NULL, fmt, emb_quote(s));
 }

@@ -1,12 +1,30 @@
 /* emb-info: what a stream holds, or its numbers and labels as TSV. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emb.h"
+#include "check.h"
 
-#define SYNOPSIS "emb-info [-h] [-g | -l | -t] [file ...]"
+#define SYNOPSIS "emb-info [-h] [-g | -l | -t] [--check [-t] [-n rows] [--class field] " \
+	"[--positions] [--seed n]] [file ...]"
+
+enum { OPT_CHECK = 256, OPT_CLASS, OPT_POSITIONS, OPT_SEED };
+
+static const struct option longopts[] = {
+	{ "check",     no_argument,       NULL, OPT_CHECK },
+	{ "class",     required_argument, NULL, OPT_CLASS },
+	{ "help",      no_argument,       NULL, 'h' },
+	{ "positions", no_argument,       NULL, OPT_POSITIONS },
+	{ "seed",      required_argument, NULL, OPT_SEED },
+	{ NULL, 0, NULL, 0 },
+};
 
 static void
 stats(const char *what, const float *v, size_t n, size_t stride, size_t cols)
@@ -122,15 +140,37 @@ write_labels(const struct emb_frame *f)
 		}
 }
 
+/* An operand, or NULL when it cannot be read: said, and the others go on. */
+static struct emb_reader *
+open_operand(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return emb_open("-");
+	if ((fd = open(path, O_RDONLY)) < 0) {
+		emb_warn(path, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		emb_warn(path, "is a directory");
+		close(fd);
+		return NULL;
+	}
+	return emb_open_fd(fd, path);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct emb_frame f, last = { 0 }, lastgraph = { 0 };
 	struct emb_reader *r;
-	int c, mode = 0, n = 0, i;
+	struct check_opts co = { 20000, 1, NULL, 0, 0 };
+	int c, mode = 0, n = 0, i, status = 0, check = 0, more = 0;
 
 	emb_init(argv[0]);
-	while ((c = getopt(argc, argv, "ghlt")) != -1) {
+	while ((c = getopt_long(argc, argv, "ghln:t", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 		case 'l':
@@ -141,15 +181,39 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			emb_help(SYNOPSIS);
+		case 'n':
+			co.n = (size_t)emb_parse_int(optarg, 1, EMB_MAX_ROWS, "-n");
+			more = 1;
+			break;
+		case OPT_CHECK:
+			check = 1;
+			break;
+		case OPT_CLASS:
+			co.class_field = optarg;
+			more = 1;
+			break;
+		case OPT_POSITIONS:
+			co.positions = more = 1;
+			break;
+		case OPT_SEED:
+			co.seed = (uint64_t)emb_parse_int(optarg, 0, INT64_MAX, "--seed");
+			more = 1;
+			break;
 		default:
 			emb_usage(SYNOPSIS);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	check_options(&co, check, mode, more);
+	if (check)
+		return check_main(argc, argv, &co);
 
 	for (i = 0; i == 0 || i < argc; i++) {
-		r = emb_open(argc > 0 ? argv[i] : "-");
+		if ((r = open_operand(argc > 0 ? argv[i] : "-")) == NULL) {
+			status = 1;
+			continue;
+		}
 		while (emb_read(r, &f)) {
 			n++;
 			if (mode == 0) {
@@ -182,5 +246,5 @@ main(int argc, char *argv[])
 	emb_frame_free(&last);
 	emb_frame_free(&lastgraph);
 	emb_close_stdout();
-	return 0;
+	return status;
 }
