@@ -27,6 +27,13 @@ s|model\.safetensors|$FX/extract/single.safetensors|g
 s|metadata\.tsv tensors\.tsv|$FX/extract/metadata.tsv $FX/extract/tensors.tsv|g
 s|questions-words\.txt|$FX/knn/questions.txt|g
 s|positions\.npy|$FX/extract/np_f4_le.npy|g
+s|pytorch_model\.bin|$FX/ckpt/state.pt|g
+s|bert\.embeddings\.word_embeddings\.weight|tok.weight|g
+s|vocab\.txt|$FX/ckpt/vocab.txt|g
+s|tokenizer\.json|$FX/ckpt/tokenizer.json|g
+s|gpt2\.gguf|$FX/ckpt/gguf-f32.gguf|g
+s|tinyllama\.Q4_K_M\.gguf|$FX/ckpt/gguf-q4_K.gguf|g
+s|-t embed_tokens\.weight|-t embeddings.weight|g
 s|-q frog|-q water|g
 s|princess|she|g
 s|prince|he|g
@@ -39,6 +46,7 @@ mkdir "$D"
 emb-extract -q "$EX/glove-100d-2k.txt.gz" >"$D/glove.emb"
 cp "$D/glove.emb" "$D/words.emb"
 cp "$D/glove.emb" "$D/vectors.emb"
+emb-extract -q "$FX/extract/np_f4_le.npy" >"$D/positions.emb"
 emb-extract -q -n 500 "$EX/glove-100d-2k.txt.gz" >"$D/sample.emb"
 emb-extract -q --rows 500:1000 "$EX/glove-100d-2k.txt.gz" >"$D/shard-1.emb"
 emb-extract -q --rows 1000:1500 "$EX/glove-100d-2k.txt.gz" >"$D/shard-2.emb"
@@ -155,7 +163,9 @@ for m in "$ROOT"/man/*.1; do
 		shown=
 		[ -s "$f.shown" ] && shown=1
 		run_example "$page" "$n" "$f"
-		[ -s "$f.window" ] && skip "$page example $n: $(cut -c 1-40 "$f.window")" \
-		    "-T qt draws in a window: no display here"
+		if [ -s "$f.window" ]; then
+			skip "$page example $n: $(cut -c 1-40 "$f.window")" \
+			    "-T qt draws in a window: no display here"
+		fi
 	done
 done

@@ -277,6 +277,6 @@ fails 1 "--match: " "--match with a bad regex" emb-extract --match '(' "$F/tenso
 emb-extract --bogus >"$T/out" 2>"$T/err"
 check "an unknown option: usage, exit 2" test $? -eq 2 -a ! -s "$T/out" -a \
     "$(grep -c '^usage: emb-extract' "$T/err")" -eq 1
-fails 1 "-t is for npz and safetensors files" "-t on a text file" emb-extract -t x "$F/tensors.tsv"
+fails 1 "-t is for npz, safetensors, PyTorch and GGUF files" "-t on a text file" emb-extract -t x "$F/tensors.tsv"
 fails 1 "--list: word2vec is not a container" "--list on a text file" \
     emb-extract --list "$F/gensim.txt"

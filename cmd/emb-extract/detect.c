@@ -83,6 +83,39 @@ by_name(const char *name)
 }
 
 /*
+ * torch.save's zip begins with its pickle, NAME/data.pkl; the legacy format
+ * with a pickled magic number (LONG1 0x1950a86a20f9469cfc6c).
+ */
+static int
+is_torch(const char *p, size_t n)
+{
+	size_t nlen;
+
+	if (n >= 14 && memcmp(p, "\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8"
+	    "\x50\x19", 14) == 0)
+		return 1;
+	if (n < 30 || memcmp(p, "PK\3\4", 4) != 0)
+		return 0;
+	nlen = (unsigned char)p[26] | (unsigned char)p[27] << 8;
+	return nlen >= 9 && 30 + nlen <= n && memcmp(p + 30 + nlen - 9, "/data.pkl", 9) == 0;
+}
+
+/* A zip named as checkpoints are, whatever its first entry. */
+static int
+torch_name(const char *name)
+{
+	static const char *ext[] = { ".pt", ".pth", ".ckpt", ".bin" };
+	size_t n = strlen(name), i, e;
+
+	for (i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		e = strlen(ext[i]);
+		if (n > e && strcmp(name + n - e, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * After a "rows cols" line: a word and numbers is word2vec text (nan and
  * tabs included); as many numbers as the first line had, and no word, is
  * a table of numbers (FMT_AUTO: look further); anything else is binary.
@@ -130,8 +163,12 @@ detect(struct input *in, const char *name)
 		return FMT_EMB;
 	if (n >= 6 && memcmp(p, "\x93NUMPY", 6) == 0)
 		return FMT_NPY;
+	if (n >= 4 && memcmp(p, "GGUF", 4) == 0)
+		return FMT_GGUF;
+	if (is_torch(p, n))
+		return FMT_TORCH;
 	if (n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 || memcmp(p, "PK\5\6", 4) == 0))
-		return FMT_NPZ;
+		return torch_name(name) ? FMT_TORCH : FMT_NPZ;
 	if (n >= 10 && p[8] == '{') {
 		hlen = (uint64_t)emb_get_le32((const unsigned char *)p) |
 		    (uint64_t)emb_get_le32((const unsigned char *)p + 4) << 32;

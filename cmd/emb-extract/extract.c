@@ -26,6 +26,7 @@ static const struct {
 	{ "glove", FMT_GLOVE }, { "npy", FMT_NPY }, { "npz", FMT_NPZ },
 	{ "safetensors", FMT_SAFETENSORS }, { "tsv", FMT_TSV },
 	{ "word2vec", FMT_WORD2VEC }, { "word2vec-binary", FMT_WORD2VEC_BIN },
+	{ "pytorch", FMT_TORCH }, { "gguf", FMT_GGUF },
 };
 
 static const char *
@@ -75,6 +76,10 @@ job_reset(struct job *j)
 	free(j->perm);
 	in_close(j->sub);
 	in_close(j->whole);
+	for (size_t i = 0; i < sizeof j->own / sizeof j->own[0]; i++) {
+		free(j->own[i]);
+		j->own[i] = NULL;
+	}
 	j->whole = NULL;
 	j->sel = NULL;
 	j->tensor = j->dtype = NULL;
@@ -248,6 +253,8 @@ job_collected(struct job *j)
 	if (f->rows > EMB_MAX_ROWS)
 		emb_err(j->name, "%zu rows, more than the %llu a stream can hold",
 		    f->rows, EMB_MAX_ROWS);
+	if (j->vocab != NULL)
+		vocab_fit(j, f->rows);
 	check_label_count(j, f->rows, j->complete);
 	lab = j->have_labfile ? &j->labfile : f->nfields > 0 ? f : NULL;
 	j->index_labels = lab == NULL;
@@ -271,6 +278,8 @@ job_known_rows(struct job *j, size_t rows, struct emb_frame *own)
 	if (j->f.cols > EMB_MAX_COLS)
 		emb_err(j->name, "%zu columns, more than the %llu a stream can hold",
 		    j->f.cols, EMB_MAX_COLS);
+	if (j->vocab != NULL)
+		vocab_fit(j, rows);
 	check_label_count(j, rows, 1);
 	lab = j->have_labfile ? &j->labfile : own;
 	j->index_labels = lab == NULL;
@@ -367,7 +376,8 @@ static void
 need_no_tensor(struct job *j)
 {
 	if (j->o->tensor != NULL)
-		emb_err(j->name, "-t is for npz and safetensors files, this is %s",
+		emb_err(j->name, "-t is for npz, safetensors, PyTorch and GGUF files, "
+		    "this is %s",
 		    format_name(j->fmt));
 }
 
@@ -391,6 +401,12 @@ extract(struct job *j, struct input *in)
 		break;
 	case FMT_SAFETENSORS:
 		safetensors_read(j, in, 0);
+		break;
+	case FMT_TORCH:
+		torch_read(j, in, 0);
+		break;
+	case FMT_GGUF:
+		gguf_read(j, in, 0);
 		break;
 	case FMT_WORD2VEC_BIN:
 		need_no_tensor(j);
@@ -417,7 +433,12 @@ extract_list(struct job *j, struct input *in)
 		npz_read(j, in, 1);
 	else if (j->fmt == FMT_SAFETENSORS)
 		safetensors_read(j, in, 1);
+	else if (j->fmt == FMT_TORCH)
+		torch_read(j, in, 1);
+	else if (j->fmt == FMT_GGUF)
+		gguf_read(j, in, 1);
 	else
-		emb_err(j->name, "--list: %s is not a container (npz, safetensors)",
+		emb_err(j->name, "--list: %s is not a container (npz, safetensors, "
+		    "pytorch, gguf)",
 		    format_name(j->fmt));
 }

@@ -19,7 +19,8 @@
 
 enum format {
 	FMT_AUTO, FMT_EMB, FMT_NPY, FMT_NPZ, FMT_SAFETENSORS, FMT_WORD2VEC,
-	FMT_WORD2VEC_BIN, FMT_GLOVE, FMT_FASTTEXT, FMT_TSV, FMT_CSV
+	FMT_WORD2VEC_BIN, FMT_GLOVE, FMT_FASTTEXT, FMT_TSV, FMT_CSV,
+	FMT_TORCH, FMT_GGUF
 };
 
 /*
@@ -53,6 +54,7 @@ struct input {
 struct input *in_open(const char *path);
 struct input *in_fd(int fd, const char *name);	/* takes fd */
 struct emb_input *in_release(struct input *);
+struct input *in_spool(struct input *);	/* a pipe's bytes in a temporary file */
 struct input *in_mem(const char *name, const void *data, size_t size);
 struct input *in_range(struct input *parent, uint64_t off, uint64_t len, int deflated,
 	    const char *name);
@@ -114,6 +116,8 @@ struct opts {
 	const char *match;
 	regex_t	 re;
 	int	 normalize, center, list, allow_nonfinite;
+	const char *vocab;	/* --vocab */
+	int	 readable;	/* --readable */
 };
 
 /* The work on one input: what it holds, which rows we keep, the frame we write. */
@@ -147,8 +151,10 @@ struct job {
 	size_t	*rowmap;
 	float	*block;
 	uint32_t *perm;
-	struct input *whole;		/* a zip from a pipe, spooled to a file */
+	struct input *whole;		/* a zip or GGUF from a pipe, spooled to a file */
 	struct input *sub;		/* an entry of a zip */
+	void	*own[8];		/* torch.c, gguf.c, vocab.c scratch, freed by job_reset */
+	struct vocab *vocab;		/* --vocab, for every input */
 };
 
 /* extract.c: one input from start to end. */
@@ -181,6 +187,7 @@ void	 select_apply(struct job *, const struct emb_frame *lab);
 void	 select_labels(struct job *, const struct emb_frame *lab);
 void	 write_index_labels(struct job *);
 void	 labels_end(struct emb_frame *);
+void	 labels_drop(struct emb_frame *);
 size_t	 read_limit(const struct opts *);
 int	 opts_change_rows(const struct opts *);
 static inline size_t
@@ -202,6 +209,44 @@ void	 npz_read(struct job *, struct input *, int list);
 void	 safetensors_read(struct job *, struct input *, int list);
 void	 array_extract(struct job *, struct input *, const struct array *);
 void	 stream_passthrough(struct job *, struct input *);
+
+/* npz.c: the zip directory, also for torch.c */
+struct entry {
+	char	*name;
+	int	 method;
+	int	 flags;
+	uint32_t crc;
+	uint64_t csize, usize, lho;
+};
+struct zip {
+	const char *name;
+	struct input *in;	/* a plain file or memory */
+	uint64_t size;
+	uint64_t cdoff;
+	struct entry *e;
+	size_t	 n;
+};
+void	 zip_directory(struct job *, struct zip *);
+struct input *zip_open_entry(struct job *, struct zip *, struct entry *);
+
+/* checkpoints: torch.c, pickle.c, gguf.c, ggml-dequant.c, rows.c */
+void	 torch_read(struct job *, struct input *, int list);
+void	 gguf_read(struct job *, struct input *, int list);
+typedef void row_fn(void *ctx, size_t row, size_t n, float *out);
+void	 rows_extract(struct job *, size_t rows, size_t cols, struct emb_frame *own,
+	    row_fn *, void *ctx);
+void	*job_own(struct job *, int slot, size_t n, size_t size);
+
+/* vocab.c, readable.c: --vocab and --readable */
+struct vocab;
+struct vocab *vocab_read(const char *path, int readable);
+void	 vocab_free(struct vocab *);
+void	 vocab_fit(struct job *, size_t rows);
+void	 vocab_labels(struct emb_frame *, char *const *tok, const size_t *len, size_t n,
+	    size_t rows, const char *name, int readable, int style);
+enum { STYLE_GUESS, STYLE_PLAIN, STYLE_BYTES, STYLE_SPIECE };
+size_t	 readable(const char *tok, size_t len, int style, char *out);
+int	 readable_style(char *const *tok, const size_t *len, size_t n);
 
 /* json.c: a cursor over the JSON of a safetensors header */
 struct json {

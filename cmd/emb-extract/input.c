@@ -399,3 +399,40 @@ in_line(struct input *in, size_t *len, size_t lineno, size_t max)
 		}
 	}
 }
+
+/*
+ * For the formats that must seek (a zip's directory is at its end): a
+ * pipe's or a gzip file's bytes go to a temporary file, gone from the file
+ * system at once, so memory stays small however long the input.  The
+ * caller checks the magic first, so /dev/zero fails at once.
+ */
+struct input *
+in_spool(struct input *in)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	size_t got;
+	ssize_t w;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof path, "%s/emb-extract.XXXXXX", dir) >=
+	    sizeof path)
+		emb_err(NULL, "TMPDIR: too long");
+	if ((fd = mkstemp(path)) < 0)
+		emb_err(path, "%s", strerror(errno));
+	unlink(path);
+	while ((got = in_fill(in, 1)) > 0) {
+		w = write(fd, in_ptr(in), got);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			emb_err(dir, "spooling %s: %s", in->name, strerror(w < 0 ?
+			    errno : ENOSPC));
+		in_take(in, w);
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		emb_err(path, "%s", strerror(errno));
+	return in_fd(fd, in->name);
+}

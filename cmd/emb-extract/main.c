@@ -8,11 +8,12 @@
 
 #define SYNOPSIS "emb-extract [-hqv] [-f format] [-l labels] [-n rows] [-t tensor] " \
 	"[--allow-nonfinite] [--center] [--list] [--match regex] [--normalize] " \
-	"[--rows from:to] [--sample n] [--seed seed] [--words list | @file] [file ...]"
+	"[--readable] [--rows from:to] [--sample n] [--seed seed] [--vocab file] " \
+	"[--words list | @file] [file ...]"
 
 enum {
 	OPT_ALLOW = 256, OPT_CENTER, OPT_LIST, OPT_MATCH, OPT_NORMALIZE, OPT_ROWS,
-	OPT_SAMPLE, OPT_SEED, OPT_WORDS
+	OPT_SAMPLE, OPT_SEED, OPT_WORDS, OPT_VOCAB, OPT_READABLE
 };
 
 static const struct option longopts[] = {
@@ -25,6 +26,8 @@ static const struct option longopts[] = {
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "words", required_argument, NULL, OPT_WORDS },
+	{ "vocab", required_argument, NULL, OPT_VOCAB },
+	{ "readable", no_argument, NULL, OPT_READABLE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -72,8 +75,8 @@ parse_options(int argc, char *argv[], struct opts *o)
 		case 'f':
 			if ((o->format = format_by_name(optarg)) == FMT_AUTO)
 				emb_err(NULL, "-f: unknown format '%s' (csv, emb, fasttext, "
-				    "glove, npy, npz, safetensors, tsv, word2vec, "
-				    "word2vec-binary)", emb_quote(optarg));
+				    "gguf, glove, npy, npz, pytorch, safetensors, tsv, "
+				    "word2vec, word2vec-binary)", emb_quote(optarg));
 			break;
 		case 'h':
 			emb_help(SYNOPSIS);
@@ -120,10 +123,18 @@ parse_options(int argc, char *argv[], struct opts *o)
 		case OPT_WORDS:
 			o->words = optarg;
 			break;
+		case OPT_VOCAB:
+			o->vocab = optarg;
+			break;
+		case OPT_READABLE:
+			o->readable = 1;
+			break;
 		default:
 			emb_usage(SYNOPSIS);
 		}
 	}
+	if (o->vocab != NULL && o->labelfile != NULL)
+		emb_err(NULL, "--vocab and -l both give labels: choose one");
 	if (o->match != NULL)
 		compile_match(o);
 }
@@ -149,6 +160,8 @@ main(int argc, char *argv[])
 		labelfile_read(&j, o.labelfile);
 	if (o.words != NULL)
 		wordlist_read(&j, o.words);
+	if (o.vocab != NULL)
+		j.vocab = vocab_read(o.vocab, o.readable);
 	for (i = 0; i == 0 || i < argc; i++) {
 		in = in_open(argc > 0 ? argv[i] : "-");
 		if (o.list)

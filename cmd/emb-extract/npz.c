@@ -4,29 +4,11 @@
  * central directory is the table of contents; each entry's local header
  * must agree with it, and its data must have the size and CRC it says.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "extract.h"
-
-struct entry {
-	char	*name;
-	int	 method;
-	int	 flags;
-	uint32_t crc;
-	uint64_t csize, usize, lho;
-};
-
-struct zip {
-	const char *name;
-	struct input *in;	/* a plain file or memory */
-	uint64_t size;
-	uint64_t cdoff;
-	struct entry *e;
-	size_t	 n;
-};
 
 static uint16_t
 le16(const unsigned char *p)
@@ -147,8 +129,8 @@ bad:
 	emb_err(z->name, "byte %llu: zip64 extra field too short", (unsigned long long)at);
 }
 
-static void
-directory(struct job *j, struct zip *z)
+void
+zip_directory(struct job *j, struct zip *z)
 {
 	uint64_t count, cdsize, at, i;
 	unsigned char *cd, *p;
@@ -234,8 +216,8 @@ choose(struct job *j, struct zip *z)
 }
 
 /* The entry's data as an input, checked against its local header. */
-static struct input *
-open_entry(struct job *j, struct zip *z, struct entry *e)
+struct input *
+zip_open_entry(struct job *j, struct zip *z, struct entry *e)
 {
 	unsigned char lh[30];
 	char name[400], lname[300];
@@ -301,45 +283,6 @@ close_entry(struct job *j, struct entry *e, const struct array *a, uint64_t hdrl
 		    (unsigned long long)a->nbytes, (unsigned long long)(total - hdrlen));
 }
 
-/*
- * The directory is at the end: a pipe's bytes go to a temporary file, gone
- * from the file system at once, so memory stays small however long the
- * input.  The zip magic comes first, so /dev/zero fails at once.
- */
-static struct input *
-spool(struct job *j, struct input *in)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	size_t got;
-	int fd;
-
-	if (in_fill(in, 4) < 4 || (memcmp(in_ptr(in), "PK\3\4", 4) != 0 &&
-	    memcmp(in_ptr(in), "PK\5\6", 4) != 0))
-		emb_err(in->name, "not a zip file (no PK magic)");
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	if ((size_t)snprintf(path, sizeof path, "%s/emb-extract.XXXXXX", dir) >=
-	    sizeof path)
-		emb_err(NULL, "TMPDIR: too long");
-	if ((fd = mkstemp(path)) < 0)
-		emb_err(path, "%s", strerror(errno));
-	unlink(path);
-	while ((got = in_fill(in, 1)) > 0) {
-		ssize_t w = write(fd, in_ptr(in), got);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			emb_err(dir, "spooling %s: %s", in->name, strerror(w < 0 ?
-			    errno : ENOSPC));
-		in_take(in, w);
-	}
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		emb_err(path, "%s", strerror(errno));
-	j->whole = in_fd(fd, in->name);
-	return j->whole;
-}
-
 void
 npz_read(struct job *j, struct input *in, int list)
 {
@@ -351,15 +294,19 @@ npz_read(struct job *j, struct input *in, int list)
 	char s[256];
 	size_t i;
 
+	if (in_fill(in, 4) < 4 || (memcmp(in_ptr(in), "PK\3\4", 4) != 0 &&
+	    memcmp(in_ptr(in), "PK\5\6", 4) != 0))
+		emb_err(in->name, "not a zip file (no PK magic)");
+	/* the directory is at the end */
 	if (!in->regular || in_compressed(in))
-		in = spool(j, in);
+		in = j->whole = in_spool(in);
 	z.name = in->name;
 	z.in = in;
 	z.size = in->rawsize;
-	directory(j, &z);
+	zip_directory(j, &z);
 	if (list) {
 		for (i = 0; i < z.n; i++) {
-			sub = open_entry(j, &z, &z.e[i]);
+			sub = zip_open_entry(j, &z, &z.e[i]);
 			npy_header(j, sub, &a);
 			array_name(&z.e[i], s, sizeof s);
 			emb_put_tsv(stdout, s);
@@ -372,7 +319,7 @@ npz_read(struct job *j, struct input *in, int list)
 	e = choose(j, &z);
 	array_name(e, s, sizeof s);
 	j->tensor = emb_strdup(s);
-	sub = open_entry(j, &z, e);
+	sub = zip_open_entry(j, &z, e);
 	npy_header(j, sub, &a);
 	hdrlen = in_tell(sub);
 	if (e->method == 0 && hdrlen + a.nbytes != e->usize) {

@@ -227,7 +227,7 @@ labels_end(struct emb_frame *f)
 	emb_labels_end(f);
 }
 
-static void
+void
 labels_drop(struct emb_frame *f)
 {
 	size_t i;
