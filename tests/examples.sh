@@ -33,7 +33,6 @@ s|vocab\.txt|$FX/ckpt/vocab.txt|g
 s|tokenizer\.json|$FX/ckpt/tokenizer.json|g
 s|gpt2\.gguf|$FX/ckpt/gguf-f32.gguf|g
 s|tinyllama\.Q4_K_M\.gguf|$FX/ckpt/gguf-q4_K.gguf|g
-s|-t embed_tokens\.weight|-t embeddings.weight|g
 s|-q frog|-q water|g
 s|princess|she|g
 s|prince|he|g
@@ -47,6 +46,7 @@ emb-extract -q "$EX/glove-100d-2k.txt.gz" >"$D/glove.emb"
 cp "$D/glove.emb" "$D/words.emb"
 cp "$D/glove.emb" "$D/vectors.emb"
 emb-extract -q "$FX/extract/np_f4_le.npy" >"$D/positions.emb"
+cp "$D/x.emb" "$D/big.emb"
 emb-extract -q -n 500 "$EX/glove-100d-2k.txt.gz" >"$D/sample.emb"
 emb-extract -q --rows 500:1000 "$EX/glove-100d-2k.txt.gz" >"$D/shard-1.emb"
 emb-extract -q --rows 1000:1500 "$EX/glove-100d-2k.txt.gz" >"$D/shard-2.emb"
@@ -55,7 +55,6 @@ emb-extract -q -l "$EX/fashion-mnist-2k.labels" "$EX/fashion-mnist-2k.npz" |
 gzip -c "$D/fashion.emb" >"$D/run.emb.gz"
 # 1000 labelled images of 784 pixels, for the reducers' examples
 emb-extract -q -n 1000 -l "$EX/fashion-mnist-2k.labels" "$EX/fashion-mnist-2k.npz" >"$D/x.emb"
-emb-extract -q "$FX/extract/np_f4_le.npy" >"$D/positions.emb"
 for s in 1 2 3; do
 	emb-pca -q -k 2 -m randomized --power-iterations 0 --seed $s "$D/fashion.emb"
 done >"$D/snapshots.emb"
