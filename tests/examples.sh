@@ -46,7 +46,6 @@ emb-extract -q "$EX/glove-100d-2k.txt.gz" >"$D/glove.emb"
 cp "$D/glove.emb" "$D/words.emb"
 cp "$D/glove.emb" "$D/vectors.emb"
 emb-extract -q "$FX/extract/np_f4_le.npy" >"$D/positions.emb"
-cp "$D/x.emb" "$D/big.emb"
 emb-extract -q -n 500 "$EX/glove-100d-2k.txt.gz" >"$D/sample.emb"
 emb-extract -q --rows 500:1000 "$EX/glove-100d-2k.txt.gz" >"$D/shard-1.emb"
 emb-extract -q --rows 1000:1500 "$EX/glove-100d-2k.txt.gz" >"$D/shard-2.emb"
@@ -55,6 +54,7 @@ emb-extract -q -l "$EX/fashion-mnist-2k.labels" "$EX/fashion-mnist-2k.npz" |
 gzip -c "$D/fashion.emb" >"$D/run.emb.gz"
 # 1000 labelled images of 784 pixels, for the reducers' examples
 emb-extract -q -n 1000 -l "$EX/fashion-mnist-2k.labels" "$EX/fashion-mnist-2k.npz" >"$D/x.emb"
+cp "$D/x.emb" "$D/big.emb"
 for s in 1 2 3; do
 	emb-pca -q -k 2 -m randomized --power-iterations 0 --seed $s "$D/fashion.emb"
 done >"$D/snapshots.emb"
