@@ -4,6 +4,7 @@ set -eu
 cd "$(dirname "$0")/.."
 PATH=${BIN:-$(pwd)/bin}:$PATH
 ex=examples
+PY=${PY:-/usr/bin/python3}	# Debian's, with numpy
 mkdir -p demo
 
 echo "== the 2,000 GloVe words, as a stream:"
@@ -38,6 +39,25 @@ emb-pca -k 2 demo/fashion.emb | emb-knn --against demo/fashion.emb -k 10 --class
 
 echo "== the same images in 3-D: demo/fashion-pca-3d.png"
 emb-pca -k 3 demo/fashion.emb | emb-plot -T png -c label --view 60,30 -o demo/fashion-pca-3d.png | gnuplot
+
+echo "== is it trained? the GloVe words, and a random matrix of the same shape:"
+emb-extract $ex/glove-100d-2k.txt.gz | emb-info --check
+"$PY" -c '
+import sys, numpy as np
+np.save(sys.argv[1], np.random.default_rng(1).normal(size=(2000, 100)).astype(np.float32))' demo/random.npy
+emb-extract demo/random.npy | emb-info --check | tail -n 1
+
+echo "== sinusoidal positional encodings, 512 x 128: demo/pos-similarity.png, demo/pos-values.png"
+"$PY" -c '
+import sys, numpy as np
+pos, i = np.arange(512)[:, None], np.arange(0, 128, 2)
+pe = np.zeros((512, 128), np.float32)
+pe[:, 0::2], pe[:, 1::2] = np.sin(pos / 10000 ** (i / 128)), np.cos(pos / 10000 ** (i / 128))
+np.save(sys.argv[1], pe)' demo/sinusoidal.npy
+emb-extract demo/sinusoidal.npy | emb-info --check --positions | sed -n '/^positions:/,$p'
+emb-extract demo/sinusoidal.npy | emb-plot --similarity -T png -s 560x480 -o demo/pos-similarity.png | gnuplot
+emb-extract demo/sinusoidal.npy | emb-plot --matrix -T png -s 560x420 -o demo/pos-values.png | gnuplot
+rm -f demo/random.npy demo/sinusoidal.npy
 
 echo "== in the terminal:"
 emb-pca -k 2 demo/fashion.emb | emb-plot -T dumb -s 79x24 -c label | gnuplot

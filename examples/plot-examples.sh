@@ -48,6 +48,18 @@ np.save(sys.argv[1], pe)' "$T/positions.npy"
 emb-extract "$T/positions.npy" | emb-pca -k 2 |
     emb-plot -T png -s 560x420 -c row --path -o "$OUT/positions.png" | gnuplot
 
+"$PY" -c '
+import sys
+import numpy as np
+pos, i = np.arange(512)[:, None], np.arange(0, 128, 2)
+pe = np.zeros((512, 128), np.float32)
+pe[:, 0::2], pe[:, 1::2] = np.sin(pos / 10000 ** (i / 128)), np.cos(pos / 10000 ** (i / 128))
+np.save(sys.argv[1], pe)' "$T/sinusoidal.npy"
+emb-extract "$T/sinusoidal.npy" | emb-plot --similarity -T png -s 560x480 \
+    -o "$OUT/pos-similarity.png" | gnuplot
+emb-extract "$T/sinusoidal.npy" | emb-plot --matrix -T png -s 560x420 \
+    -o "$OUT/pos-values.png" | gnuplot
+
 emb-extract -n 100 "$GLOVE" | emb-pca -k 2 |
     emb-plot -T svg -s 560x420 -L 25 -o "$OUT/words.svg" | gnuplot
 emb-extract -n 2000 "$GLOVE" | emb-pca -k 2 |

@@ -85,7 +85,7 @@ usage_fails "unknown option is a usage error" emb-info -Z
 usage_fails "-t with -l is a usage error" emb-info -t -l
 emb-info -h >"$T/help"
 check "-h prints the synopsis of the man page, exit 0" sh -c \
-    "grep -q '^usage: emb-info \[-h\] \[-g | -l | -t\] \[file ...\]' '$T/help'"
+    "grep -q '^usage: emb-info \[-h\] \[-g | -l | -t\] \[--check \[-t\] .*\] \[file ...\]' '$T/help'"
 fails 1 'emb-info: /nonexistent: No such file' "missing file" emb-info /nonexistent
 fails 1 'no points frame' "-t without points" emb-info -t "$T/empty"
 fails 1 'no graph frame' "-g without a graph" emb-info -g "$T/py.emb"

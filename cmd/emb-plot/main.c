@@ -10,11 +10,13 @@
 #define SYNOPSIS "emb-plot [-h] [-c field] [-L n | all] [-o file] [-s WxH] [-T terminal] " \
 	"[-x col] [-y col] [-z col] [--all-labels] [--animate] [--arrows from>to,...] " \
 	"[--density] [--highlight regex] [--jsdir dir] [--label-field field] " \
-	"[--label-match regex] [--path] [--title text] [--view rot,tilt] [file ...]"
+	"[--label-match regex] [--matrix] [--path] [--similarity] [--title text] " \
+	"[--view rot,tilt] [file ...]"
 
 enum {
 	OPT_ALL_LABELS = 256, OPT_ANIMATE, OPT_ARROWS, OPT_DENSITY, OPT_HIGHLIGHT,
-	OPT_JSDIR, OPT_LABEL_FIELD, OPT_LABEL_MATCH, OPT_PATH, OPT_TITLE, OPT_VIEW,
+	OPT_JSDIR, OPT_LABEL_FIELD, OPT_LABEL_MATCH, OPT_MATRIX, OPT_PATH, OPT_SIMILARITY,
+	OPT_TITLE, OPT_VIEW,
 };
 
 static const struct option longopts[] = {
@@ -27,7 +29,9 @@ static const struct option longopts[] = {
 	{ "jsdir",       required_argument, NULL, OPT_JSDIR },
 	{ "label-field", required_argument, NULL, OPT_LABEL_FIELD },
 	{ "label-match", required_argument, NULL, OPT_LABEL_MATCH },
+	{ "matrix",      no_argument,       NULL, OPT_MATRIX },
 	{ "path",        no_argument,       NULL, OPT_PATH },
+	{ "similarity",  no_argument,       NULL, OPT_SIMILARITY },
 	{ "title",       required_argument, NULL, OPT_TITLE },
 	{ "view",        required_argument, NULL, OPT_VIEW },
 	{ NULL, 0, NULL, 0 },
@@ -130,6 +134,13 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		case OPT_LABEL_MATCH:
 			o->label_match = optarg;
 			break;
+		case OPT_MATRIX:
+		case OPT_SIMILARITY:
+			c = c == OPT_MATRIX ? HEAT_MATRIX : HEAT_SIMILARITY;
+			if (o->heatmap && o->heatmap != c)
+				conflict("--similarity and --matrix are two pictures: one at a time");
+			o->heatmap = c;
+			break;
 		case OPT_PATH:
 			o->path = 1;
 			break;
@@ -159,6 +170,8 @@ parse_opts(struct opts *o, int argc, char *argv[])
 		conflict("--density colours by point count; it cannot go with -c");
 	if (o->jsdir != NULL && o->term->id != T_HTML)
 		conflict("--jsdir is for -T html");
+	if (o->heatmap)
+		heatmap_opts(o);
 	if (o->term->cells && o->width > 1000)
 		emb_err(NULL, "-s: dumb output is at most 1000 characters wide");
 	term_size(o);
@@ -326,6 +339,11 @@ main(int argc, char *argv[])
 	emb_init(argv[0]);
 	parse_opts(&o, argc, argv);
 	frames = read_input(argc - optind, argv + optind, &o, &nframes);
+	if (o.heatmap) {
+		heatmap_main(&o, &frames[nframes - 1]);
+		free(frames);
+		return 0;
+	}
 	pick_columns(&o, &frames[nframes - 1]);
 	colour_setup(&c, &o, &frames[nframes - 1]);
 	title = o.title != NULL ? emb_strdup(o.title) : title_from_meta(&frames[nframes - 1]);

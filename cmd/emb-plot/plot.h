@@ -46,6 +46,7 @@ struct opts {
 	int		 density;
 	int		 animate;
 	const char	*jsdir;
+	int		 heatmap;	/* --similarity, --matrix: HEAT_*; 0: none */
 };
 
 /* One picture's points: the chosen columns of a points frame. */
@@ -138,6 +139,13 @@ void	 project(const struct view *, const struct opts *, const struct layout *,
 /* density.c */
 void	 density_write(FILE *, const char *name, const struct view *, const struct layout *,
 	    const struct opts *, unsigned long long *maxcount);
+
+/* heatmap.c */
+#define HEAT_BINS	512	/* cells along an axis; more rows or columns are averaged */
+#define HEAT_BINS_HTML	128	/* the same for -T html */
+enum { HEAT_SIMILARITY = 1, HEAT_MATRIX };
+void	 heatmap_opts(const struct opts *);
+void	 heatmap_main(const struct opts *, struct emb_frame *f);
 
 /* script.c */
 void	 script_begin(FILE *, const struct opts *);

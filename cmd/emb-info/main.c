@@ -10,8 +10,21 @@
 #include <unistd.h>
 
 #include "emb.h"
+#include "check.h"
 
-#define SYNOPSIS "emb-info [-h] [-g | -l | -t] [file ...]"
+#define SYNOPSIS "emb-info [-h] [-g | -l | -t] [--check [-t] [-n rows] [--class field] " \
+	"[--positions] [--seed n]] [file ...]"
+
+enum { OPT_CHECK = 256, OPT_CLASS, OPT_POSITIONS, OPT_SEED };
+
+static const struct option longopts[] = {
+	{ "check",     no_argument,       NULL, OPT_CHECK },
+	{ "class",     required_argument, NULL, OPT_CLASS },
+	{ "help",      no_argument,       NULL, 'h' },
+	{ "positions", no_argument,       NULL, OPT_POSITIONS },
+	{ "seed",      required_argument, NULL, OPT_SEED },
+	{ NULL, 0, NULL, 0 },
+};
 
 static void
 stats(const char *what, const float *v, size_t n, size_t stride, size_t cols)
@@ -153,10 +166,11 @@ main(int argc, char *argv[])
 {
 	struct emb_frame f, last = { 0 }, lastgraph = { 0 };
 	struct emb_reader *r;
-	int c, mode = 0, n = 0, i, status = 0;
+	struct check_opts co = { 20000, 1, NULL, 0, 0 };
+	int c, mode = 0, n = 0, i, status = 0, check = 0, more = 0;
 
 	emb_init(argv[0]);
-	while ((c = getopt(argc, argv, "ghlt")) != -1) {
+	while ((c = getopt_long(argc, argv, "ghln:t", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 		case 'l':
@@ -167,12 +181,33 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			emb_help(SYNOPSIS);
+		case 'n':
+			co.n = (size_t)emb_parse_int(optarg, 1, EMB_MAX_ROWS, "-n");
+			more = 1;
+			break;
+		case OPT_CHECK:
+			check = 1;
+			break;
+		case OPT_CLASS:
+			co.class_field = optarg;
+			more = 1;
+			break;
+		case OPT_POSITIONS:
+			co.positions = more = 1;
+			break;
+		case OPT_SEED:
+			co.seed = (uint64_t)emb_parse_int(optarg, 0, INT64_MAX, "--seed");
+			more = 1;
+			break;
 		default:
 			emb_usage(SYNOPSIS);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	check_options(&co, check, mode, more);
+	if (check)
+		return check_main(argc, argv, &co);
 
 	for (i = 0; i == 0 || i < argc; i++) {
 		if ((r = open_operand(argc > 0 ? argv[i] : "-")) == NULL) {
