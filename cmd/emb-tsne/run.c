@@ -58,6 +58,9 @@ use_graph(struct job *j, struct emb_frame *g, int32_t **idx, float **dist,
 	const char *metric = emb_meta_get(g, "knn.metric");
 	size_t need = needed_k(&j->eff, j->f->rows), s;
 
+	if (g->rows != j->f->rows)
+		emb_err(j->name, "a graph frame of %zu rows follows a points frame of "
+		    "%zu", g->rows, j->f->rows);
 	if (metric != NULL && strcmp(metric, "dot") == 0)
 		emb_err(j->name, "the graph's distances are inner products "
 		    "(knn.metric dot); t-SNE needs euclidean or cosine");
@@ -205,14 +208,7 @@ map_frame(const struct options *o, const char *name, struct emb_frame *f,
 		use_graph(&j, g, &idx, &dist, &gk, &square);
 	else
 		build_graph(&j, &idx, &dist, &gk, &t);
-	ta = now();
-	affinities(&P, idx, dist, n, gk, j.k, square, &j.eff);
-	free(idx);
-	free(dist);
-	t.affinities = now() - ta;
-	if (o->affinities_out != NULL)
-		write_affinities(o->affinities_out, &P);
-
+	/* the start before the affinities, so that the points can go first */
 	if (Y == NULL) {
 		Y = emb_alloc(emb_mul(n, o->dims), sizeof *Y);
 		if (o->init == I_PCA)
@@ -223,6 +219,13 @@ map_frame(const struct options *o, const char *name, struct emb_frame *f,
 	free(f->data);
 	f->data = NULL;
 	f->cols = o->dims;
+	ta = now();
+	affinities(&P, idx, dist, n, gk, j.k, square, &j.eff);
+	free(idx);
+	free(dist);
+	t.affinities = now() - ta;
+	if (o->affinities_out != NULL)
+		write_affinities(o->affinities_out, &P);
 
 	if (o->gradient) {
 		float *G = emb_alloc(emb_mul(n, o->dims), sizeof *G);
