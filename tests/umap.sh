@@ -119,6 +119,16 @@ print("%s - parameters in the metadata" % ("ok" if m.get("reducer") == "UMAP" an
       m.get("umap.k") == "15" and m.get("umap.epochs") == "500" else "not ok"))
 PYEOF
 
+# -a and -b instead of the fit; one dimension
+emb-umap -q -a 1.5 -b 0.75 -d 1 --epochs 20 "$D" >"$T/d1.emb"
+check "-a and -b are used" test "$(grep -a '^meta umap\.[ab] ' "$T/d1.emb" | tr '\n' ' ')" = \
+    "meta umap.a 1.5 meta umap.b 0.75 "
+PYTHONPATH=$ROOT/tests $PY -c '
+import sys, numpy as np, embio
+Y = np.array(embio.last_points(sys.argv[1])["data"])
+sys.exit(not (Y.shape[1] == 1 and np.isfinite(Y).all() and Y.std() > 0))' "$T/d1.emb"
+check "-d 1: one finite column" test $? -eq 0
+
 # hard and bad input
 PYTHONPATH=$ROOT/tests $PY - "$T" <<'PYEOF'
 import sys
@@ -160,6 +170,15 @@ check "no output after an error" test ! -s "$T/out"
 emb-knn -k 5 "$D" >"$T/g5.emb"
 fails 1 'the graph has 5 neighbours per row, fewer than the 14 that -k 15 needs' \
     "a graph with too few columns names both numbers" emb-umap "$T/g5.emb"
+PYTHONPATH=$ROOT/tests $PY -c '
+import sys, numpy as np, embio
+g = [f for f in embio.read(sys.argv[1]) if f["kind"] == "graph"][0]
+d = np.array(g["data"]); d[3, 2] = -0.5
+with open(sys.argv[2], "wb") as f:
+    embio.write_points(f, embio.last_points(sys.argv[1])["data"])
+    embio.write_graph(f, g["index"], d)' "$T/g20.emb" "$T/gneg.emb"
+fails 1 'graph row 3: distance -0.5 is not a finite distance >= 0' \
+    "a negative distance in the graph names its row" emb-umap "$T/gneg.emb"
 emb-knn -k 20 -m dot "$D" >"$T/gd.emb"
 fails 1 'negative inner products' "a -m dot graph" emb-umap "$T/gd.emb"
 fails 1 "-m: unknown metric 'dot'" "-m dot" emb-umap -m dot "$D"

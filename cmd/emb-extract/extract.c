@@ -210,6 +210,8 @@ set_meta(struct job *j)
 		else
 			meta(j, "extract.rows", "%zu:%zu", o->row_from, o->row_to);
 	}
+	if (o->have_shard)
+		meta(j, "extract.shard", "%zu/%zu", o->shard, o->nshards);
 	if (o->match != NULL)
 		meta(j, "extract.match", "%s", o->match);
 	if (o->words != NULL)

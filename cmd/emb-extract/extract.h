@@ -107,6 +107,8 @@ struct opts {
 	size_t	 limit;		/* -n; SIZE_MAX: every row */
 	int	 have_rows;
 	size_t	 row_from, row_to;
+	int	 have_shard;
+	size_t	 shard, nshards;	/* --shard I/N */
 	int	 have_sample;
 	size_t	 sample;
 	uint64_t seed;

@@ -8,11 +8,12 @@
 
 #define SYNOPSIS "emb-extract [-hqv] [-f format] [-l labels] [-n rows] [-t tensor] " \
 	"[--allow-nonfinite] [--center] [--list] [--match regex] [--normalize] " \
-	"[--rows from:to] [--sample n] [--seed seed] [--words list | @file] [file ...]"
+	"[--rows from:to] [--sample n] [--seed seed] [--shard i/n] " \
+	"[--words list | @file] [file ...]"
 
 enum {
 	OPT_ALLOW = 256, OPT_CENTER, OPT_LIST, OPT_MATCH, OPT_NORMALIZE, OPT_ROWS,
-	OPT_SAMPLE, OPT_SEED, OPT_WORDS
+	OPT_SAMPLE, OPT_SEED, OPT_SHARD, OPT_WORDS
 };
 
 static const struct option longopts[] = {
@@ -24,6 +25,7 @@ static const struct option longopts[] = {
 	{ "rows", required_argument, NULL, OPT_ROWS },
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "words", required_argument, NULL, OPT_WORDS },
 	{ NULL, 0, NULL, 0 }
 };
@@ -45,6 +47,25 @@ parse_rows(struct opts *o, const char *s)
 		emb_err(NULL, "--rows: %s ends before it starts", emb_quote(s));
 	o->have_rows = 1;
 	free(from);
+}
+
+/* --shard I/N: the I-th, from 0, of N near-equal ranges of rows. */
+static void
+parse_shard(struct opts *o, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	char *i;
+
+	if (slash == NULL)
+		emb_err(NULL, "--shard: '%s' is not i/n", emb_quote(s));
+	i = emb_strndup(s, slash - s);
+	o->nshards = (size_t)emb_parse_int(slash + 1, 1, EMB_MAX_ROWS, "--shard");
+	o->shard = (size_t)emb_parse_int(i, 0, EMB_MAX_ROWS, "--shard");
+	if (o->shard >= o->nshards)
+		emb_err(NULL, "--shard %s: shards are numbered from 0 to %zu",
+		    emb_quote(s), o->nshards - 1);
+	o->have_shard = 1;
+	free(i);
 }
 
 static void
@@ -116,6 +137,9 @@ parse_options(int argc, char *argv[], struct opts *o)
 			break;
 		case OPT_SEED:
 			o->seed = (uint64_t)emb_parse_int(optarg, 0, INT64_MAX, "--seed");
+			break;
+		case OPT_SHARD:
+			parse_shard(o, optarg);
 			break;
 		case OPT_WORDS:
 			o->words = optarg;

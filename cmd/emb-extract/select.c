@@ -21,7 +21,7 @@ read_limit(const struct opts *o)
 int
 opts_change_rows(const struct opts *o)
 {
-	return o->limit != SIZE_MAX || o->have_rows || o->match != NULL ||
+	return o->limit != SIZE_MAX || o->have_rows || o->have_shard || o->match != NULL ||
 	    o->words != NULL || o->have_sample || o->center || o->normalize ||
 	    o->labelfile != NULL;
 }
@@ -165,6 +165,11 @@ select_rows(struct job *j, size_t nrows, const struct emb_frame *lab)
 		to = o->row_to < nrows ? o->row_to : nrows;
 		if (to < from)
 			to = from;
+	}
+	if (o->have_shard) {	/* rows [I R / N, (I + 1) R / N) of the R there are */
+		uint64_t r = to - from;
+		to = from + (size_t)((o->shard + 1) * r / o->nshards);
+		from += (size_t)(o->shard * r / o->nshards);
 	}
 	free(j->sel);
 	j->sel = NULL;

@@ -10,9 +10,10 @@
 
 enum { OPT_AFFINITY = 256, OPT_AFFOUT, OPT_DOF, OPT_EARLY_EXAG, OPT_EARLY_ITER,
 	OPT_EXAG, OPT_GRADIENT, OPT_INIT, OPT_ITER, OPT_LR, OPT_PFIT, OPT_SEED,
-	OPT_SNAPSHOTS, OPT_THETA };
+	OPT_SNAPSHOTS, OPT_THETA, OPT_SAVE, OPT_APPLY };
 
 static const struct option longopts[] = {
+	{ "apply",		required_argument,	NULL,	OPT_APPLY },
 	{ "affinity",		required_argument,	NULL,	OPT_AFFINITY },
 	{ "affinities-out",	required_argument,	NULL,	OPT_AFFOUT },
 	{ "dof",		required_argument,	NULL,	OPT_DOF },
@@ -26,6 +27,7 @@ static const struct option longopts[] = {
 	{ "method",		required_argument,	NULL,	'm' },
 	{ "perplexity",		required_argument,	NULL,	'p' },
 	{ "perplexity-fit",	no_argument,		NULL,	OPT_PFIT },
+	{ "save",		required_argument,	NULL,	OPT_SAVE },
 	{ "seed",		required_argument,	NULL,	OPT_SEED },
 	{ "snapshots",		required_argument,	NULL,	OPT_SNAPSHOTS },
 	{ "theta",		required_argument,	NULL,	OPT_THETA },
@@ -94,6 +96,7 @@ parse_options(int argc, char *argv[], struct options *o)
 		case 'p':
 			parse_perplexities(optarg, o);
 			have_p = 1;
+			o->given |= GIVEN_P;
 			break;
 		case 'q':
 			emb_verbose = -1;
@@ -126,6 +129,7 @@ parse_options(int argc, char *argv[], struct options *o)
 		case OPT_EXAG:
 			o->exaggeration = emb_parse_double(optarg, 1, 1e6,
 			    "--exaggeration");
+			o->given |= GIVEN_EXAG;
 			break;
 		case OPT_GRADIENT:
 			o->gradient = 1;
@@ -142,10 +146,12 @@ parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case OPT_ITER:
 			o->iter = emb_parse_int(optarg, 0, 1000000, "--iter");
+			o->given |= GIVEN_ITER;
 			break;
 		case OPT_LR:
 			o->learning_rate = strcmp(optarg, "auto") == 0 ? 0 :
 			    emb_parse_double(optarg, 1e-6, 1e12, "--learning-rate");
+			o->given |= GIVEN_LR;
 			break;
 		case OPT_PFIT:
 			o->perplexity_fit = 1;
@@ -155,6 +161,12 @@ parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case OPT_SNAPSHOTS:
 			o->snapshots = emb_parse_int(optarg, 0, 100000, "--snapshots");
+			break;
+		case OPT_SAVE:
+			o->save = optarg;
+			break;
+		case OPT_APPLY:
+			o->apply = optarg;
 			break;
 		case OPT_THETA:
 			o->theta = emb_parse_double(optarg, 0, 10, "--theta");
@@ -176,6 +188,10 @@ parse_options(int argc, char *argv[], struct options *o)
 	}
 	if (o->method == M_FFT && o->dims != 2) {
 		emb_warn(NULL, "-m fft is 2-D only: use -m bh for -d 3");
+		emb_usage(SYNOPSIS);
+	}
+	if (o->save != NULL && o->apply != NULL) {
+		emb_warn(NULL, "--save and --apply: one or the other");
 		emb_usage(SYNOPSIS);
 	}
 	if (argc - optind > 1)
@@ -206,7 +222,10 @@ main(int argc, char *argv[])
 	passive_threads(argv);
 	emb_init(argv[0]);
 	parse_options(argc, argv, &o);
-	run(&o, optind < argc ? argv[optind] : "-");
+	if (o.apply != NULL)
+		apply_model(&o, optind < argc ? argv[optind] : "-");
+	else
+		run(&o, optind < argc ? argv[optind] : "-");
 	emb_close_stdout();
 	return 0;
 }

@@ -216,6 +216,7 @@ map_frame(const struct options *o, const char *name, struct emb_frame *f,
 		else
 			init_random(Y, n, o->dims, o->seed);
 	}
+	save_keep(o, j.X, n, j.d);
 	free(f->data);
 	f->data = NULL;
 	f->cols = o->dims;
@@ -247,6 +248,7 @@ map_frame(const struct options *o, const char *name, struct emb_frame *f,
 	f->data = Y;
 	describe(f, &j, &res);
 	emb_meta_set(f, "tsne.iteration", "%zu", res.iterations);
+	save_model(o, f);
 	emb_write(stdout, f);
 	nnz = P.ptr[n];
 	csr_free(&P);

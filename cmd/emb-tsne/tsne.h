@@ -10,7 +10,8 @@
 	"[--affinities-out file] [--dof x] [--early-exaggeration x] " \
 	"[--early-iter n] [--exaggeration x] [--gradient] " \
 	"[--init pca | random | file] [--iter n] [--learning-rate x | auto] " \
-	"[--perplexity-fit] [--seed n] [--snapshots K] [--theta x] [file]"
+	"[--perplexity-fit] [--seed n] [--snapshots K] [--theta x] " \
+	"[--save model | --apply model] [file]"
 
 #define MAX_SCALES	8
 /* Automatic method: exact gradients up to this many rows. */
@@ -43,7 +44,14 @@ struct options {
 	uint64_t	 seed;
 	size_t		 snapshots;
 	double		 theta;
+	const char	*save;		/* --save: the model, written here */
+	const char	*apply;		/* --apply: place the input into this model */
+	unsigned	 given;		/* GIVEN_*: what --apply takes from the command line */
 };
+#define GIVEN_P		1
+#define GIVEN_ITER	2
+#define GIVEN_LR	4
+#define GIVEN_EXAG	8
 
 /* The symmetric joint probabilities, rows sorted by column. */
 struct csr {
@@ -60,6 +68,11 @@ struct timing {
 	double	knn, affinities, attraction, repulsion, other;
 };
 double	now(void);
+
+/* place.c: --save and --apply */
+void	save_keep(const struct options *, const float *X, size_t n, size_t d);
+void	save_model(const struct options *, const struct emb_frame *map);
+void	apply_model(const struct options *, const char *path);
 
 /* run.c */
 void	run(const struct options *, const char *path);

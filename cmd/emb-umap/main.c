@@ -16,14 +16,17 @@
 	"emb-umap [-hqv] [-a a] [-b b] [-d dim] [-j threads] [-k k] [-m metric]\n" \
 	"                [--epochs n] [--gamma x] [--graph-out file] [--init how]\n" \
 	"                [--lr x] [--min-dist x] [--mix x] [--neg n] [--seed n]\n" \
-	"                [--snapshots n] [--spread x] [--supervise field] [file]"
+	"                [--snapshots n] [--spread x] [--supervise field]\n" \
+	"                [--save model | --apply model] [file]"
 
 enum {
 	OPT_EPOCHS = 256, OPT_GAMMA, OPT_GRAPHOUT, OPT_INIT, OPT_LR, OPT_MINDIST,
-	OPT_MIX, OPT_NEG, OPT_SEED, OPT_SNAPSHOTS, OPT_SPREAD, OPT_SUPERVISE
+	OPT_MIX, OPT_NEG, OPT_SEED, OPT_SNAPSHOTS, OPT_SPREAD, OPT_SUPERVISE,
+	OPT_SAVE, OPT_APPLY
 };
 
 static const struct option longopts[] = {
+	{ "apply",	required_argument, NULL, OPT_APPLY },
 	{ "epochs",	required_argument, NULL, OPT_EPOCHS },
 	{ "gamma",	required_argument, NULL, OPT_GAMMA },
 	{ "graph-out",	required_argument, NULL, OPT_GRAPHOUT },
@@ -34,6 +37,7 @@ static const struct option longopts[] = {
 	{ "mix",	required_argument, NULL, OPT_MIX },
 	{ "neg",	required_argument, NULL, OPT_NEG },
 	{ "quiet",	no_argument,	   NULL, 'q' },
+	{ "save",	required_argument, NULL, OPT_SAVE },
 	{ "seed",	required_argument, NULL, OPT_SEED },
 	{ "snapshots",	required_argument, NULL, OPT_SNAPSHOTS },
 	{ "spread",	required_argument, NULL, OPT_SPREAD },
@@ -139,6 +143,12 @@ parse_options(int argc, char *argv[], struct opts *o)
 		case OPT_SPREAD:
 			o->spread = emb_parse_double(optarg, 1e-3, 100, "--spread");
 			break;
+		case OPT_SAVE:
+			o->save = optarg;
+			break;
+		case OPT_APPLY:
+			o->apply = optarg;
+			break;
 		case OPT_SUPERVISE:
 			o->supervise = optarg;
 			break;
@@ -146,7 +156,7 @@ parse_options(int argc, char *argv[], struct opts *o)
 			emb_usage(SYNOPSIS);
 		}
 	}
-	if (argc - optind > 1)
+	if (argc - optind > 1 || (o->save != NULL && o->apply != NULL))
 		emb_usage(SYNOPSIS);
 	o->input = optind < argc ? argv[optind] : NULL;
 	if (o->min_dist > o->spread)
@@ -295,8 +305,12 @@ umap(const struct opts *o, const char *name, struct emb_frame *f,
 	struct graph g;
 	struct writer w = { o, f, o->a, o->b, o->epochs ? o->epochs : defepochs };
 	double t = now_seconds();
+	const char *metric = gf != NULL ? emb_meta_get(gf, "knn.metric") : NULL;
 
+	if (metric == NULL)
+		metric = gf != NULL ? "euclidean" : knn_metric_name(o->metric);
 	check_points(name, f, o->k);
+	umap_save_keep(o, f->data, n, f->cols);
 	if (o->supervise != NULL && emb_field_index(f, o->supervise) < 0)
 		emb_err(name, "--supervise: no label field '%s'", emb_quote(o->supervise));
 	if (w.epochs < o->snapshots)
@@ -344,6 +358,7 @@ umap(const struct opts *o, const char *name, struct emb_frame *f,
 	optimize_layout(o, &g, w.a, w.b, w.epochs, Y, o->snapshots ? write_layout : NULL,
 	    &w);
 	phase("optimisation", &t);
+	umap_save_model(o, Y, n, w.a, w.b, metric);
 	write_layout(Y, w.epochs, &w);
 	free(Y);
 	graph_free(&g);
@@ -361,6 +376,11 @@ main(int argc, char *argv[])
 	parse_options(argc, argv, &o);
 	if (o.threads > 0)
 		omp_set_num_threads(o.threads);
+	if (o.apply != NULL) {
+		umap_apply(&o);
+		emb_close_stdout();
+		return 0;
+	}
 	r = emb_open(o.input);
 	while (emb_read(r, &f)) {
 		if (f.kind == EMB_POINTS) {

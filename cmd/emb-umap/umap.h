@@ -29,6 +29,8 @@ struct opts {
 	const char	*graphout;
 	size_t		 snapshots;
 	const char	*input;
+	const char	*save;		/* --save: the model, written here */
+	const char	*apply;		/* --apply: place the input into this model */
 };
 
 /*
@@ -78,6 +80,12 @@ typedef void (*snapshot_fn)(const float *Y, size_t epoch, void *ctx);
 void	optimize_layout(const struct opts *, struct graph *, double a,
 	    double b, size_t epochs, float *Y, snapshot_fn, void *ctx);
 uint64_t mix64(uint64_t);
+
+/* place.c: --save and --apply */
+void	umap_save_keep(const struct opts *, const float *X, size_t n, size_t d);
+void	umap_save_model(const struct opts *, const float *Y, size_t n, double a,
+	    double b, const char *metric);
+void	umap_apply(const struct opts *);
 
 /* supervise.c */
 void	supervise(struct graph *, const struct emb_frame *, const char *field,
