@@ -6,4 +6,4 @@ ex=$(dirname "$0") out=${1:-demo}
 PATH=$ex/../bin:$PATH
 [ -s "$out/words-tsne.emb" ] || sh "$ex/words.sh" "$out"
 
-emb-plot -T gif --animate -s 600x450 -c row -o "$out/words-tsne.gif" "$out/words-tsne.emb" | gnuplot
+emb-plot -T gif --animate -s 640x480 -L 60 -c row -o "$out/words-tsne.gif" "$out/words-tsne.emb" | gnuplot

@@ -22,5 +22,5 @@ emb-info --check --positions "$out/positions.emb" | sed -n '/^positions:/,$p'
 emb-pca -k 2 "$out/positions.emb" |
     emb-plot -T png -s 600x500 -c row --path --title "sinusoidal positions 512 x 128, PCA" \
     -o "$out/positions.png" | gnuplot
-emb-plot --similarity -T png -s 600x500 -o "$out/positions-similarity.png" "$out/positions.emb" | gnuplot
-emb-plot --matrix -T png -s 600x500 -o "$out/positions-values.png" "$out/positions.emb" | gnuplot
+emb-plot --similarity -T png -s 600x500 --title "cosine similarity of positions i and j" -o "$out/positions-similarity.png" "$out/positions.emb" | gnuplot
+emb-plot --matrix -T png -s 600x500 --title "the encodings: position down, dimension across" -o "$out/positions-values.png" "$out/positions.emb" | gnuplot
