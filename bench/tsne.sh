@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/tsne.sh [RUNS]: emb-tsne against FIt-SNE (and scikit-learn's TSNE with
 # SKLEARN=1), whole processes, 2 threads, the same data in the same run, RUNS
-# (default 3) interleaved runs each; prints the medians of wall time, kNN
+# (default 3) interleaved runs each (KEEP=1 keeps the work directory); prints the medians of wall time, kNN
 # preservation, 10-NN class accuracy and peak memory, and the per-phase times
 # of emb-tsne -v.
 #
@@ -22,7 +22,7 @@ DATA=${EMB_DATA:-$ROOT/../shared/data}
 FITSNE=${FITSNE:-/tmp/fitsne}
 RUNS=${1:-3}
 W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+[ -n "$KEEP" ] || trap 'rm -rf "$W"' EXIT
 export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 MKL_NUM_THREADS=2
 [ -x "$FITSNE/bin/fast_tsne" ] || { echo "no FIt-SNE in FITSNE=$FITSNE (see the header)"; exit 1; }
 
