@@ -57,7 +57,7 @@ lint:
 # Debian packages the programs, tests, demo and benchmarks use.
 DEBS	= gcc make libc6-dev libopenblas-dev liblapacke-dev zlib1g-dev libfftw3-dev \
 	  gnuplot-nox mandoc libxml2-utils python3 python3-numpy python3-sklearn \
-	  bsdextrautils time gzip umap-learn imagemagick
+	  bsdextrautils time gzip umap-learn imagemagick parallel
 deps:
 	@missing=; for p in $(DEBS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || \

@@ -1,9 +1,10 @@
 """umap-learn's transform, the peer of emb-umap --apply, on the same rows.
 
-    place_peer.py INPUT NREF THREADS
+    place_peer.py INPUT NREF THREADS [NPLACE]
 
 INPUT: an emb stream (the rows, labelled by class); the first NREF rows are
-the reference.  Prints: fit seconds, transform seconds, placed points per
+the reference, the next NPLACE rows (default: all the others) are placed.
+Prints: fit seconds, transform seconds, placed points per
 second, and the 10-NN class accuracy of the placed points against the
 reference's labels.
 """
@@ -23,6 +24,8 @@ f = embio.last_points(sys.argv[1])
 X = np.asarray(f["data"], dtype=np.float32)
 lab = np.array([r[0] for r in f["labels"]])
 n = int(sys.argv[2])
+if len(sys.argv) > 4:
+    X, lab = X[:n + int(sys.argv[4])], lab[:n + int(sys.argv[4])]
 t0 = time.time()
 m = umap.UMAP(random_state=None).fit(X[:n])
 t1 = time.time()
