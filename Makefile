@@ -20,7 +20,7 @@ BINS	 = $(PROGS:%=$(B)/%)
 LIBA	 = $(B)/libemb.a
 TESTBINS = $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/*.c))
 
-.PHONY: all check check-asan lint deps demo install uninstall clean fuzz bench
+.PHONY: all check check-asan lint deps demo gallery install uninstall clean fuzz bench
 .SECONDEXPANSION:
 
 all: $(BINS) $(TESTBINS)
@@ -57,7 +57,7 @@ lint:
 # Debian packages the programs, tests, demo and benchmarks use.
 DEBS	= gcc make libc6-dev libopenblas-dev liblapacke-dev zlib1g-dev libfftw3-dev \
 	  gnuplot-nox mandoc libxml2-utils python3 python3-numpy python3-sklearn python3-gensim \
-	  umap-learn parallel bsdextrautils time gzip
+	  umap-learn parallel imagemagick bsdextrautils time gzip
 deps:
 	@missing=; for p in $(DEBS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || \
@@ -69,12 +69,22 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# The gallery, from the data in examples/, into demo/; "make gallery" remakes
+# the committed one, examples/pictures/, the pictures side by side only.
 demo: deps all
-	sh examples/demo.sh
+	sh examples/demo.sh demo
+
+gallery: all
+	rm -rf examples/pictures
+	sh examples/demo.sh examples/pictures
+	cd examples/pictures && rm -f words-small.png untrained-small.png positions.png \
+	    positions-similarity.png positions-values.png fashion-pca.png fashion-tsne.png \
+	    fashion-umap.png placed.png placed-part.png
 
 fuzz:
 	sh tests/fuzz/run
 
+# The benchmark against the peers (30 minutes or more): bench/RESULTS.md.
 bench: all
 	sh bench/run
 
