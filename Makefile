@@ -71,7 +71,9 @@ deps:
 
 # The gallery, from the data in examples/, into demo/; "make gallery" remakes
 # the committed one, examples/pictures/, the pictures side by side only.
-demo: deps all
+# The build in parallel: on a fresh clone it is half of the demo's minute.
+demo: deps
+	$(MAKE) -j2 all
 	sh examples/demo.sh demo
 
 gallery: all
