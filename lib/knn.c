@@ -19,20 +19,33 @@
 #include <float.h>
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cblas.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "emb.h"
 #include "knn.h"
 
 #define BLOCK		512	/* rows in one sgemm block */
 #define EXTRA		3	/* exact search keeps this many spares against rounding */
-#define ND_BLOCK	16384	/* NN-descent: rows joined between two refreshes of the thresholds */
-#define ND_CHUNK	512	/* rows (or tree leaves) one task joins */
+/*
+ * NN-descent joins ND_BLOCK rows, ND_CHUNK a task, between two refreshes of
+ * the thresholds, and the leaves of ND_TREE_BATCH * ND_CHUNK / 8 tree leaves:
+ * their updates wait in memory, so these bound what a round holds beyond
+ * the graph (at k = 90, some 10 MB).
+ */
+#define ND_BLOCK	4096
+#define ND_CHUNK	256
+#define ND_TREE_BATCH	4
+#define ND_CAND		16384	/* rows whose candidates are sampled at a time */
 #define ND_MINK		10	/* NN-descent keeps at least this many neighbours by default */
 #define EMPTY		INT32_MAX
+#define SAMPLED		2
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define VECTORISED	__attribute__((target_clones("avx2", "default")))
@@ -334,7 +347,7 @@ struct scored {
 /*
  * From heaps of m entries per row to sorted rows of k: the distances of the
  * candidates recomputed, the k nearest kept.  rid: the row of each heap (NULL:
- * heap q is row q).
+ * heap q is row q).  With m == k, hi may be idx: a row is read whole first.
  */
 static void
 sort_candidates(const float *X, size_t n, size_t d, enum knn_metric metric,
@@ -650,17 +663,17 @@ struct updates {
 };
 
 struct nndescent_state {
-	const float	*X;	/* n x dpad: padded with zeros; unit rows for cosine */
+	const float	*X;	/* n x dpad: the input, or for cosine and dot a copy padded with zeros */
 	size_t		 n, dpad, k, ncand;
 	int		 kind;
 	uint64_t	 seed;
 	float		*graph_dist;	/* the graph: heaps of k */
 	int32_t		*graph_index;
-	uint8_t		*graph_is_new;	/* 1: new since last sampled */
+	uint8_t		*graph_is_new;	/* 1: new since last sampled, SAMPLED: in this round */
 	float		*thr;
-	/* candidate heaps of ncand entries, by random priority */
-	uint32_t	*new_priority, *old_priority;
-	int32_t		*new_index, *old_index;
+	/* candidate heaps of ncand entries, by random priority: n rows of */
+	int32_t		*new_index, *old_index;		/* candidates, */
+	uint32_t	*new_priority, *old_priority;	/* ND_CAND of priorities */
 	struct updates	*lists;
 	size_t		 nlists;
 };
@@ -680,34 +693,47 @@ hash_triple(uint64_t a, uint64_t b, uint64_t c)
 	return splitmix(splitmix(splitmix(a) ^ b) ^ c);
 }
 
+/*
+ * A distance over d elements, two vectors at a time, the last d mod V one
+ * by one (copied into a vector, they stalled on the store: 20 % slower).
+ */
 static inline __attribute__((always_inline)) float
-padded_distance(const float *a, const float *b, size_t dpad, int kind)
+padded_distance(const float *a, const float *b, size_t d, int kind)
 {
 	vf s0 = VSET(0), s1 = VSET(0), t0, t1;
 	size_t j = 0;
-	float s;
+	float s, tail = 0, x;
 
 	if (kind == SQEUCLID) {
-		for (; j + 2 * V <= dpad; j += 2 * V) {
+		for (; j + 2 * V <= d; j += 2 * V) {
 			t0 = VLOAD(a + j) - VLOAD(b + j);
 			t1 = VLOAD(a + j + V) - VLOAD(b + j + V);
 			s0 += t0 * t0;
 			s1 += t1 * t1;
 		}
-		if (j < dpad) {
+		if (j + V <= d) {
 			t0 = VLOAD(a + j) - VLOAD(b + j);
 			s0 += t0 * t0;
+			j += V;
+		}
+		for (; j < d; j++) {
+			x = a[j] - b[j];
+			tail += x * x;
 		}
 	} else {
-		for (; j + 2 * V <= dpad; j += 2 * V) {
+		for (; j + 2 * V <= d; j += 2 * V) {
 			s0 += VLOAD(a + j) * VLOAD(b + j);
 			s1 += VLOAD(a + j + V) * VLOAD(b + j + V);
 		}
-		if (j < dpad)
+		if (j + V <= d) {
 			s0 += VLOAD(a + j) * VLOAD(b + j);
+			j += V;
+		}
+		for (; j < d; j++)
+			tail += a[j] * b[j];
 	}
 	s0 += s1;
-	s = lane_sum(&s0);
+	s = lane_sum(&s0) + tail;
 	return kind == SQEUCLID ? s : kind == ONE_MINUS_DOT ? 1 - s : -s;
 }
 
@@ -733,20 +759,38 @@ add_update(struct updates *l, int32_t p, int32_t q, float d)
 	l->n++;
 }
 
+/* Whether j is among hi[0..k): four at a time where SSE2 is, without an early exit. */
+static inline __attribute__((always_inline)) int
+in_heap(const int32_t *hi, size_t k, int32_t j)
+{
+	size_t s = 0;
+	int r = 0;
+#ifdef __SSE2__
+	__m128i acc = _mm_setzero_si128(), want = _mm_set1_epi32(j);
+
+	for (; s + 4 <= k; s += 4)
+		acc = _mm_or_si128(acc, _mm_cmpeq_epi32(want,
+		    _mm_loadu_si128((const __m128i *)(const void *)(hi + s))));
+	r = _mm_movemask_epi8(acc) != 0;
+#endif
+	for (; s < k; s++)
+		r |= hi[s] == j;
+	return r;
+}
+
 /* Push (d, j) into the graph heap of row p; 1 if it went in. */
 static inline int
 graph_push(struct nndescent_state *g, size_t p, int32_t j, float d)
 {
 	float *heap_dist = g->graph_dist + p * g->k;
 	int32_t *hi = g->graph_index + p * g->k;
-	size_t s;
 
 	/* thr is small enough to stay in cache, the heaps are not */
 	if (d > g->thr[p] || !before(d, j, heap_dist[0], hi[0]))
 		return 0;
-	for (s = 0; s < g->k; s++)
-		if (hi[s] == j)
-			return 0;
+	/* at k = 90 this scan was 40 % of the time, one at a time */
+	if (in_heap(hi, g->k, j))
+		return 0;
 	heap_replace(heap_dist, hi, g->graph_is_new + p * g->k, g->k, d, j, 1);
 	g->thr[p] = heap_dist[0];
 	return 1;
@@ -852,62 +896,64 @@ cand_push(uint32_t *hp, int32_t *hi, size_t m, uint32_t pr, int32_t j)
 }
 
 /*
- * Sample the candidates of round it: for every row, up to ncand of its new
- * and ncand of its old neighbours, forward and reverse, by a random priority
- * that an edge has in both directions.  Thread t fills the rows it owns.
+ * Sample the candidates of round it for rows [c0, c1): for every row, up to
+ * ncand of its new and ncand of its old neighbours, forward and reverse, by
+ * a random priority that an edge has in both directions.  Thread t fills the
+ * rows it owns.  The reverse ones take a look at the whole graph, so that
+ * the priorities of only ND_CAND rows are in memory at a time.
  */
 static void
-build_candidates(struct nndescent_state *g, size_t it, int t, int nt)
+build_candidates(struct nndescent_state *g, size_t it, size_t c0, size_t c1, int t,
+    int nt)
 {
-	size_t n = g->n, k = g->k, ncand = g->ncand, lo = n * t / nt, hi = n * (t + 1) / nt;
+	size_t n = g->n, k = g->k, ncand = g->ncand;
+	size_t lo = c0 + (c1 - c0) * t / nt, hi = c0 + (c1 - c0) * (t + 1) / nt;
 	size_t i, s, u, a, b;
+	uint32_t pr, *np = g->new_priority - c0 * ncand, *op = g->old_priority - c0 * ncand;
 	uint64_t h = hash_triple(g->seed, 0x63616e64ULL, it);
-	uint32_t pr;
 	int32_t j;
 
 	for (i = lo * ncand; i < hi * ncand; i++) {
-		g->new_priority[i] = g->old_priority[i] = UINT32_MAX;
+		np[i] = op[i] = UINT32_MAX;
 		g->new_index[i] = g->old_index[i] = EMPTY;
 	}
 	for (i = 0; i < n; i++)
 		for (s = 0; s < k; s++) {
-			if (i + 1 < n && (j = g->graph_index[(i + 1) * k + s]) != EMPTY) {
-				__builtin_prefetch(g->new_priority + (size_t)j * ncand);
-				__builtin_prefetch(g->old_priority + (size_t)j * ncand);
-			}
 			j = g->graph_index[i * k + s];
 			if (j == EMPTY)
 				continue;
-			a = i < (size_t)j ? i : (size_t)j;
-			b = i < (size_t)j ? (size_t)j : i;
 			if (!((i >= lo && i < hi) || ((size_t)j >= lo && (size_t)j < hi)))
 				continue;
+			a = i < (size_t)j ? i : (size_t)j;
+			b = i < (size_t)j ? (size_t)j : i;
 			pr = (uint32_t)(hash_triple(h, a, b) >> 32);
+			/* SAMPLED: taken by a row before, still new this round */
 			if (g->graph_is_new[i * k + s]) {
 				if (i >= lo && i < hi)
-					cand_push(g->new_priority + i * ncand,
-					    g->new_index + i * ncand, ncand, pr, j);
+					cand_push(np + i * ncand, g->new_index + i * ncand,
+					    ncand, pr, j);
 				if ((size_t)j >= lo && (size_t)j < hi)
-					cand_push(g->new_priority + j * ncand,
-					    g->new_index + j * ncand, ncand, pr, (int32_t)i);
+					cand_push(np + j * ncand, g->new_index + j * ncand,
+					    ncand, pr, (int32_t)i);
 			} else {
 				if (i >= lo && i < hi)
-					cand_push(g->old_priority + i * ncand,
-					    g->old_index + i * ncand, ncand, pr, j);
+					cand_push(op + i * ncand, g->old_index + i * ncand,
+					    ncand, pr, j);
 				if ((size_t)j >= lo && (size_t)j < hi)
-					cand_push(g->old_priority + j * ncand,
-					    g->old_index + j * ncand, ncand, pr, (int32_t)i);
+					cand_push(op + j * ncand, g->old_index + j * ncand,
+					    ncand, pr, (int32_t)i);
 			}
 		}
+	/* flags are read above for all rows: none may change before all have read */
 #pragma omp barrier
-	/* a new neighbour that was sampled is old from now on */
+	/* a new neighbour that was sampled is old from the joins on */
 	for (i = lo; i < hi; i++)
 		for (s = 0; s < k; s++) {
-			if (!g->graph_is_new[i * k + s])
+			if (g->graph_is_new[i * k + s] != 1)
 				continue;
 			for (u = 0; u < ncand; u++)
 				if (g->new_index[i * ncand + u] == g->graph_index[i * k + s]) {
-					g->graph_is_new[i * k + s] = 0;
+					g->graph_is_new[i * k + s] = SAMPLED;
 					break;
 				}
 		}
@@ -1058,48 +1104,68 @@ join_forest(struct nndescent_state *g, struct tree *forest, size_t ntrees, int t
     int progress)
 {
 	struct tree *tr;
-	size_t i, nchunks, per = ND_CHUNK / 8;
+	size_t i, c0, c1, nchunks, per = ND_CHUNK / 8;
 
+	grow_lists(g, ND_TREE_BATCH);
 	for (i = 0; i < ntrees; i++) {
 		tr = forest + i;
 		nchunks = (tr->nleaves + per - 1) / per;
-		grow_lists(g, nchunks);
+		/* a few chunks at a time: the first tree's pairs all pass */
+		for (c0 = 0; c0 < nchunks; c0 += ND_TREE_BATCH) {
+			c1 = c0 + ND_TREE_BATCH < nchunks ? c0 + ND_TREE_BATCH : nchunks;
 #pragma omp parallel num_threads(threads)
-		{
-			size_t c, l1;
+			{
+				size_t c, l1;
 #pragma omp for schedule(dynamic, 1)
-			for (c = 0; c < nchunks; c++) {
-				l1 = (c + 1) * per < tr->nleaves ? (c + 1) * per : tr->nleaves;
-				join_leaves(g, tr->perm, tr->bounds, c * per, l1, g->lists + c);
+				for (c = c0; c < c1; c++) {
+					l1 = (c + 1) * per < tr->nleaves ? (c + 1) * per :
+					    tr->nleaves;
+					join_leaves(g, tr->perm, tr->bounds, c * per, l1,
+					    g->lists + (c - c0));
+				}
+				apply_updates(g, c1 - c0, omp_get_thread_num(),
+				    omp_get_num_threads());
 			}
-			apply_updates(g, nchunks, omp_get_thread_num(),
-			    omp_get_num_threads());
 		}
 		if (progress)
 			emb_progress("neighbour trees", i + 1, ntrees);
 	}
 }
 
-/* Rounds of local joins until few entries change. */
+/*
+ * Rounds of local joins until few entries change: the candidates of all
+ * rows sampled, ND_CAND rows at a time, from the graph as the round found
+ * it; then joined ND_BLOCK rows between two refreshes of the thresholds.
+ * (Sampling a block and joining it at once, before the next block was
+ * sampled, needed less memory still but lost recall: 0.913 against 0.924
+ * on GloVe at k = 15.)
+ */
 static void
 descend(struct nndescent_state *g, const struct knn_opts *o)
 {
-	size_t n = g->n, it, total;
+	size_t n = g->n, it, total, cn = n < ND_CAND ? n : ND_CAND;
 
-	g->new_priority = emb_alloc(emb_mul(n, g->ncand), sizeof *g->new_priority);
-	g->old_priority = emb_alloc(emb_mul(n, g->ncand), sizeof *g->old_priority);
 	g->new_index = emb_alloc(emb_mul(n, g->ncand), sizeof *g->new_index);
 	g->old_index = emb_alloc(emb_mul(n, g->ncand), sizeof *g->old_index);
+	g->new_priority = emb_alloc(emb_mul(cn, g->ncand), sizeof *g->new_priority);
+	g->old_priority = emb_alloc(emb_mul(cn, g->ncand), sizeof *g->old_priority);
 	grow_lists(g, (ND_BLOCK + ND_CHUNK - 1) / ND_CHUNK);
 	for (it = 0; it < o->iters; it++) {
 		total = 0;
 #pragma omp parallel num_threads(o->threads) reduction(+:total)
 		{
 			int t = omp_get_thread_num(), nt = omp_get_num_threads();
-			size_t c, r0, r1, b0, b1, nc;
+			size_t c, r0, r1, b0, b1, c0, nc, i;
 
-			build_candidates(g, it, t, nt);
+			for (c0 = 0; c0 < n; c0 += ND_CAND) {
+				build_candidates(g, it, c0, c0 + ND_CAND < n ? c0 + ND_CAND : n,
+				    t, nt);
 #pragma omp barrier
+			}
+#pragma omp for schedule(static)
+			for (i = 0; i < n * g->k; i++)
+				if (g->graph_is_new[i] == SAMPLED)
+					g->graph_is_new[i] = 0;
 			for (b0 = 0; b0 < n; b0 += ND_BLOCK) {
 				b1 = b0 + ND_BLOCK < n ? b0 + ND_BLOCK : n;
 				nc = (b1 - b0 + ND_CHUNK - 1) / ND_CHUNK;
@@ -1127,34 +1193,66 @@ descend(struct nndescent_state *g, const struct knn_opts *o)
 }
 
 /*
+ * Move the rows of X (n x w) so that row i goes to row to[i], in place:
+ * cycle by cycle, one row held aside.
+ */
+static void
+permute_rows(void *X, size_t n, size_t w, const int32_t *to)
+{
+	unsigned char *x = X, *held = emb_alloc(2, w), *next = held + w, *t;
+	unsigned char *done = emb_zalloc(n, 1);
+	size_t i, at;
+
+	for (i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		memcpy(held, x + i * w, w);
+		for (at = (size_t)to[i]; !done[at]; at = (size_t)to[at]) {
+			memcpy(next, x + at * w, w);
+			memcpy(x + at * w, held, w);
+			done[at] = 1;
+			t = held;
+			held = next;
+			next = t;
+		}
+	}
+	free(held < next ? held : next);
+	free(done);
+}
+
+/*
  * The rows are renumbered in the leaf order of a first tree, so that near
  * rows are near in memory, and numbered back at the end.  o->search >= want
  * neighbours are sought, the nearest want kept: neighbours of neighbours
- * need neighbours.
+ * need neighbours.  Euclidean: X itself is searched, its rows moved in
+ * place and moved back (a copy was a third of emb-umap's memory); cosine
+ * and dot: a copy, unit or padded rows.  When search == want the heaps are
+ * idx and dist themselves.  Beyond the input and the result, then, the
+ * search holds 9 bytes a row per neighbour and 16 per candidate of
+ * ND_CAND rows, and the updates of a block.
  */
 static void
-nndescent(const float *X, size_t n, size_t d, size_t want, enum knn_metric metric,
+nndescent(float *X, size_t n, size_t d, size_t want, enum knn_metric metric,
     const struct knn_opts *o, int32_t *idx, float *dist)
 {
 	struct nndescent_state g;
 	struct tree *forest = emb_zalloc(o->trees, sizeof *forest);
-	float *P, *Q;
-	int32_t *order, *graph_index;
+	float *P = NULL;
+	int32_t *order, *inverse;
 	size_t i, s, dpad = (d + V - 1) / V * V;
 	size_t k = o->search;
-	int angular = metric != KNN_EUCLIDEAN;
+	int angular = metric != KNN_EUCLIDEAN, own = k != want;
 
 	memset(&g, 0, sizeof g);
 	if (metric == KNN_COSINE) {
 		P = normalised(X, n, d, dpad);
-	} else if (metric == KNN_EUCLIDEAN) {
-		P = centred(X, n, d, dpad);	/* better splits for data far off the origin */
-	} else {
+	} else if (metric == KNN_DOT) {
 		P = emb_zalloc(emb_mul(n, dpad), sizeof *P);
 		for (i = 0; i < n; i++)
 			memcpy(P + i * dpad, X + i * d, d * sizeof *P);
-	}
-	g.X = P;
+	} else
+		dpad = d;
+	g.X = P != NULL ? P : X;
 	g.n = n;
 	g.dpad = dpad;
 	g.k = k;
@@ -1164,13 +1262,12 @@ nndescent(const float *X, size_t n, size_t d, size_t want, enum knn_metric metri
 	g.seed = o->seed;
 
 	build_tree(&g, forest, o->leaf_size, angular, hash_triple(o->seed, 0x74726565ULL, 0));
-	order = forest[0].perm;
-	Q = emb_alloc(emb_mul(n, dpad), sizeof *Q);
+	order = forest[0].perm;		/* new row i is old row order[i] */
+	inverse = emb_alloc(n, sizeof *inverse);
 	for (i = 0; i < n; i++)
-		memcpy(Q + i * dpad, P + (size_t)order[i] * dpad, dpad * sizeof *Q);
-	free(P);
-	g.X = Q;
-	forest[0].perm = emb_alloc(n, sizeof *forest[0].perm);
+		inverse[order[i]] = (int32_t)i;
+	permute_rows(P != NULL ? P : X, n, dpad * sizeof *X, inverse);
+	forest[0].perm = inverse;	/* reused: the first tree's leaves are 0..n-1 now */
 	for (i = 0; i < n; i++)
 		forest[0].perm[i] = (int32_t)i;
 #pragma omp parallel for num_threads(o->threads) schedule(dynamic, 1)
@@ -1178,8 +1275,8 @@ nndescent(const float *X, size_t n, size_t d, size_t want, enum knn_metric metri
 		build_tree(&g, forest + i, o->leaf_size, angular,
 		    hash_triple(o->seed, 0x74726565ULL, i));
 
-	g.graph_dist = emb_alloc(emb_mul(n, k), sizeof *g.graph_dist);
-	g.graph_index = emb_alloc(emb_mul(n, k), sizeof *g.graph_index);
+	g.graph_dist = own ? emb_alloc(emb_mul(n, k), sizeof *g.graph_dist) : dist;
+	g.graph_index = own ? emb_alloc(emb_mul(n, k), sizeof *g.graph_index) : idx;
 	g.graph_is_new = emb_zalloc(emb_mul(n, k), sizeof *g.graph_is_new);
 	g.thr = emb_alloc(n, sizeof *g.thr);
 	heaps_clear(g.graph_dist, g.graph_index, n * k);
@@ -1193,26 +1290,33 @@ nndescent(const float *X, size_t n, size_t d, size_t want, enum knn_metric metri
 	free(forest);
 	fill_random(&g, o->threads);
 	descend(&g, o);
-
-	graph_index = emb_alloc(emb_mul(n, k), sizeof *graph_index);
-	for (i = 0; i < n; i++)
-		for (s = 0; s < k; s++)
-			graph_index[(size_t)order[i] * k + s] = order[g.graph_index[i * k + s]];
 	for (i = 0; i < g.nlists; i++)
 		free(g.lists[i].u);
 	free(g.lists);
-	free(g.graph_dist);
-	free(g.graph_index);
 	free(g.graph_is_new);
 	free(g.thr);
-	free(Q);
+	if (P != NULL)
+		free(P);
+	else
+		permute_rows(X, n, d * sizeof *X, order);	/* X as it came, bit for bit */
+
+	/* back to the old numbers: the entries, then the rows */
+	for (i = 0; i < n; i++)
+		for (s = 0; s < k; s++)
+			g.graph_index[i * k + s] = order[g.graph_index[i * k + s]];
+	permute_rows(g.graph_index, n, k * sizeof *g.graph_index, order);
 	free(order);
-	sort_candidates(X, n, d, metric, NULL, n, k, want, graph_index, idx, dist, o->threads);
-	free(graph_index);
+	/* with own == 0 in place: a row's candidates are read before it is written */
+	sort_candidates(X, n, d, metric, NULL, n, k, want, g.graph_index, idx, dist,
+	    o->threads);
+	if (own) {
+		free(g.graph_dist);
+		free(g.graph_index);
+	}
 }
 
 enum knn_method
-knn_graph_build(const float *X, size_t n, size_t d, size_t k, enum knn_metric metric,
+knn_graph_build(float *X, size_t n, size_t d, size_t k, enum knn_metric metric,
     const struct knn_opts *opts, int32_t *idx, float *dist)
 {
 	struct knn_opts o;

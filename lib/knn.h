@@ -56,9 +56,10 @@ float	*knn_unit_rows(const float *X, size_t n, size_t d);
 /*
  * The k nearest other rows of every row of X (n x d, row-major), 1 <= k < n:
  * idx and dist are n x k, each row ascending by distance, ties by index.
- * Returns the method used.
+ * Returns the method used.  The rows of X are moved during the search and
+ * are back in place, the same bits, on return: X need not be copied.
  */
-enum knn_method knn_graph_build(const float *X, size_t n, size_t d, size_t k,
+enum knn_method knn_graph_build(float *X, size_t n, size_t d, size_t k,
 	    enum knn_metric, const struct knn_opts *, int32_t *idx, float *dist);
 
 /*

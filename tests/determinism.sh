@@ -61,6 +61,16 @@ same "emb-knn exact graph" 'emb-knn --quiet ${J:+-j $J} -k 15 --exact "$T/p50.em
 same "emb-knn exact cosine graph" 'emb-knn --quiet ${J:+-j $J} -k 10 -m cosine --exact "$T/glove.emb"'
 same "emb-knn approximate graph (NN-descent)" \
     'emb-knn --quiet ${J:+-j $J} -k 15 --approx --seed 5 "$T/p50.emb"'
+# more rows than NN-descent samples (16,384) and joins (4096) at a time
+awk 'BEGIN { srand(7); print 40000, 8
+    for (i = 0; i < 40000; i++) { c = i % 20; printf "r%d", i
+	for (j = 0; j < 8; j++) printf " %.5f", (c * (j + 1)) % 7 + rand(); print "" } }' \
+    >"$T/big.txt"
+emb-extract -q "$T/big.txt" >"$T/big.emb"
+same "emb-knn NN-descent over several blocks (40,000 rows)" \
+    'emb-knn --quiet ${J:+-j $J} -k 15 --approx "$T/big.emb"'
+same "emb-knn NN-descent over several blocks, cosine" \
+    'emb-knn --quiet ${J:+-j $J} -k 10 -m cosine --approx "$T/big.emb"'
 same "emb-knn -q and -a" \
     'emb-knn ${J:+-j $J} -q king -q paris -a "man king woman" -k 5 "$T/glove.emb"'
 same "emb-knn --analogies" 'emb-knn ${J:+-j $J} --analogies "$F/questions.txt" "$T/glove.emb"'

@@ -51,7 +51,7 @@ skewness(const int32_t *idx, size_t n, size_t k)
 }
 
 static void
-hood(struct hood *h, const float *x, size_t n, size_t d, const size_t *frow,
+hood(struct hood *h, float *x, size_t n, size_t d, const size_t *frow,
     const struct check *c, const struct check_opts *o)
 {
 	size_t k = CHECK_K, i, j, same = 0;

@@ -24,6 +24,11 @@
 
 #define NINTERP		3
 #define MIN_BOXES	50
+/*
+ * Wider boxes are cheaper and worse: on Fashion-MNIST (70,000 rows) width
+ * 1.5 took the repulsion from 14.2 s to 6.8 s but kNN preservation from
+ * 0.396 to 0.382 and KL from 2.52 to 2.63; width 0.75 gained nothing.
+ */
 #define BOX_WIDTH	1.0f
 #define BATCH		8	/* rows or columns a plan */
 #define MAX_PLANS	32
